@@ -1,0 +1,51 @@
+"""``bioreport config``: the effective settings of the engine and its selected stages."""
+
+import argparse
+import json
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
+
+from bioreport_engine.cli.common import start, stderr_if
+from bioreport_engine.settings import load_settings
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = commands.add_parser("config", help="show the effective settings (secrets masked)")
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.set_defaults(handler=run)
+
+
+def environment_view(settings: BaseSettings) -> dict[str, str | None]:
+    """``{"DB_PORT": "5432", "DB_PASSWORD": "**********", …}`` for one settings object."""
+    prefix = str(settings.model_config.get("env_prefix", ""))
+    view: dict[str, str | None] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            shown: str | None = "**********" if value.get_secret_value() else ""
+        elif isinstance(value, tuple | list):
+            shown = ",".join(str(item) for item in value)
+        else:
+            shown = None if value is None else str(value)
+        view[(prefix + name).upper()] = shown
+    return view
+
+
+def run(args: argparse.Namespace) -> int:
+    settings, registry = start(stderr_if(args.json))
+    view = environment_view(settings)
+    selected = (
+        registry.pdf_extractor(settings.pdf_engine).spec.settings,
+        registry.anonymizer(settings.pii_engine).spec.settings,
+        registry.structurer(settings.llm_engine).spec.settings,
+    )
+    for model in selected:
+        if model is not None:
+            view.update(environment_view(load_settings(model)))
+    if args.json:
+        print(json.dumps(view, indent=2))
+    else:
+        for name, value in view.items():
+            print(f"{name}={'' if value is None else value}")
+    return 0

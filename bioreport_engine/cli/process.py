@@ -1,0 +1,88 @@
+"""``bioreport process FILE...``: run the pipeline on local PDFs, without a database."""
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from bioreport_engine.cli.common import start, stderr_if
+from bioreport_engine.errors import safe_message
+from bioreport_engine.pipeline import Pipeline, PipelineResult
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = commands.add_parser("process", help="run the pipeline on local PDF files")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    parser.add_argument(
+        "--show-raw",
+        action="store_true",
+        help="also print the raw extracted text (contains patient data)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def result_view(result: PipelineResult, show_raw: bool) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "page_count": result.extracted.page_count,
+        "engines": {
+            info.kind.value: f"{info.name} ({info.distribution} {info.version})"
+            for info in result.stages
+        },
+        "anonymized_text": result.anonymized.text,
+        "entities": dict(result.anonymized.entity_counts),
+        "report": None if result.report is None else result.report.to_dict(),
+        "timings": dict(result.timings_ms),
+    }
+    if show_raw:
+        view["raw_text"] = result.extracted.text
+    return view
+
+
+def process_file(pipeline: Pipeline, path: Path, show_raw: bool) -> dict[str, Any]:
+    """Everything ``--json`` prints for one file; ``ok`` is false with ``error`` set on failure."""
+    entry: dict[str, Any] = {"file": str(path), "ok": False, "error": None}
+    try:
+        pdf = path.read_bytes()
+    except OSError as exc:
+        entry["error"] = f"cannot read the file: {exc.strerror or type(exc).__name__}"
+        return entry
+    try:
+        result = pipeline.run(pdf)
+    except Exception as exc:
+        entry["error"] = safe_message(exc)
+        return entry
+    entry.update(ok=True, **result_view(result, show_raw))
+    return entry
+
+
+def print_text(entry: dict[str, Any]) -> None:
+    if not entry["ok"]:
+        print(f"{entry['file']}: FAILED: {entry['error']}")
+        return
+    report = entry["report"]
+    rows = "not structured" if report is None else f"{len(report['biomarkers'])} biomarkers"
+    timings = ", ".join(f"{stage} {ms:.0f} ms" for stage, ms in entry["timings"].items())
+    print(
+        f"{entry['file']}: {entry['page_count']} pages, "
+        f"{sum(entry['entities'].values())} entities removed, {rows} ({timings})"
+    )
+    if entry.get("raw_text") is not None:
+        print("--- raw text ---", entry["raw_text"], sep="\n")
+    print("--- anonymized text ---", entry["anonymized_text"], sep="\n")
+    for row in [] if report is None else report["biomarkers"]:
+        print(f"  {row['analyte']}: {row['value_text']} {row['unit'] or ''} {row['flag'] or ''}")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings, registry = start(stderr_if(args.json))
+    pipeline = Pipeline.build(settings, registry)
+    failures = 0
+    for path in args.files:
+        entry = process_file(pipeline, path, args.show_raw)
+        failures += not entry["ok"]
+        if args.json:
+            print(json.dumps(entry), flush=True)
+        else:
+            print_text(entry)
+    return 1 if failures else 0

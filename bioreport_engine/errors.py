@@ -1,0 +1,55 @@
+"""The error taxonomy that stages raise and the engine acts on.
+
+Every message here may end up in a log line, on a terminal or in a job's ``error_message``:
+it says what went wrong and what to do, and it never contains document text or patient data.
+"""
+
+
+class BioreportError(Exception):
+    """Base of every error the engine raises on purpose; its message is safe to show."""
+
+
+class ConfigurationError(BioreportError):
+    """The configuration cannot work; the process stops at start-up with this message."""
+
+
+class StageError(BioreportError):
+    """A stage could not process one document. Subclass :class:`PermanentError` or
+    :class:`TransientError` rather than raising this directly."""
+
+    #: Whether running the same job again could succeed.
+    retryable: bool = False
+
+
+class PermanentError(StageError):
+    """The document can never succeed as it is (corrupt, encrypted, no text, refused, …).
+
+    The job fails at once, with this message as its ``error_message``.
+    """
+
+    retryable = False
+
+
+class TransientError(StageError):
+    """A retry may succeed (timeout, rate limit, lost connection); the job is retried later.
+
+    ``retry_after`` (seconds), when the cause says how long to wait, is a lower bound for the
+    back-off.
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def safe_message(exc: BaseException) -> str:
+    """A one-line description of ``exc`` that is safe to log or store.
+
+    Our own errors carry messages written to be safe. Anything else may quote its input (a
+    library error can contain a line of the document), so only its type is shown.
+    """
+    if isinstance(exc, BioreportError):
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return f"unexpected {type(exc).__name__} (details withheld: they may contain document text)"

@@ -1,0 +1,26 @@
+"""Stages built into the engine, registered through the same hooks as any plugin."""
+
+from collections.abc import Iterable
+
+from bioreport_engine.plugins.hookspecs import hookimpl
+from bioreport_engine.report import LabReport
+from bioreport_engine.stages import StageSpec, Structurer
+from bioreport_engine.texts import AnonymizedText
+
+
+class NoStructurer:
+    """``LLM_ENGINE=none``: no structuring; the result keeps the anonymized text only."""
+
+    def structure(self, text: AnonymizedText) -> LabReport | None:
+        return None
+
+
+@hookimpl
+def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
+    return [
+        StageSpec(
+            name="none",
+            build=NoStructurer,
+            summary="no structuring: keep the anonymized text and entity counts",
+        )
+    ]

@@ -1,0 +1,85 @@
+"""The engine's settings, read from the environment and an optional ``.env`` file.
+
+Plugins keep their own settings models (``OPENAI_*``, ``PRESIDIO_*``) and load them with
+:func:`load_settings`, so every invalid value anywhere gives the same one-line error.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bioreport_engine.errors import ConfigurationError
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+NameList = Annotated[tuple[str, ...], NoDecode]
+
+
+class EngineSettings(BaseSettings):
+    """Settings of the engine itself. Environment names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    app_env: str = "dev"
+    log_level: LogLevel = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    log_file: Path | None = None
+
+    db_host: str | None = None
+    db_port: int = Field(5432, ge=1, le=65535)
+    db_database: str | None = None
+    db_username: str | None = None
+    db_password: SecretStr = SecretStr("")
+
+    max_job_attempts: int = Field(3, ge=1, le=100)
+    job_poll_interval_seconds: float = Field(5, gt=0, le=3600)
+
+    pdf_engine: str = "pdfplumber"
+    pii_engine: str = "presidio"
+    llm_engine: str = "openai"
+
+    bioreport_load_plugins: NameList | None = None
+    bioreport_disable_plugins: NameList = ()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("bioreport_load_plugins", "bioreport_disable_plugins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
+
+
+def load_settings[SettingsT: BaseSettings](model: type[SettingsT], **values: Any) -> SettingsT:
+    """Build ``model`` from the environment, turning validation errors into one clear message.
+
+    The message names each variable and what it expects; it shows the rejected value only for
+    settings that are not secret, and never a traceback.
+    """
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(model, exc)) from None
+
+
+def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -> str:
+    prefix = str(model.model_config.get("env_prefix", ""))
+    problems = []
+    for error in exc.errors():
+        field_name = str(error["loc"][0]) if error["loc"] else ""
+        field = model.model_fields.get(field_name)
+        env_name = (prefix + field_name).upper()
+        secret = field is None or "SecretStr" in str(field.annotation)
+        value = error.get("input")
+        # A missing value's "input" is every value given, secrets included: never show it.
+        shown = "" if secret or not isinstance(value, str | int | float) else f"={value!r}"
+        message = error["msg"].replace("Input should be", "expected")
+        problems.append(f"{env_name}{shown}: {message}")
+    return "invalid setting " + "; ".join(problems)

@@ -1,0 +1,96 @@
+"""The three stage interfaces, and the descriptor a plugin uses to offer one.
+
+A stage object is built once per process by its :class:`StageSpec`'s ``build`` and then called
+for every document, possibly from several worker threads at once: a stage that cannot be called
+concurrently says so with ``thread_safe=False`` and the engine serialises its calls.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from pydantic_settings import BaseSettings
+
+from bioreport_engine.report import LabReport
+from bioreport_engine.texts import AnonymizedText, ExtractedText
+
+
+class StageKind(StrEnum):
+    """The kinds of stage, in pipeline order; the value is what ``bioreport plugins`` shows."""
+
+    PDF = "pdf"
+    PII = "pii"
+    LLM = "llm"
+
+    @property
+    def setting(self) -> str:
+        """The environment variable that selects this kind's engine."""
+        return f"{self.name}_ENGINE"
+
+    @property
+    def label(self) -> str:
+        return {"pdf": "PDF engines", "pii": "PII engines", "llm": "LLM engines"}[self.value]
+
+
+class PdfExtractor(Protocol):
+    """Extracts the text of a PDF, page by page.
+
+    Each table row (analyte, value, flag, unit, reference range) must come out on one line, cells
+    in column order, pages in order. Raise :class:`~bioreport_engine.PermanentError` for input
+    that can never be read (corrupt, encrypted, no text layer, over a limit).
+    """
+
+    def extract(self, pdf: bytes) -> ExtractedText:
+        """Return the text of ``pdf`` (the file's bytes)."""
+        ...
+
+
+class Anonymizer(Protocol):
+    """Replaces personal data with typed placeholders, keeping lab data intact."""
+
+    def anonymize(self, text: ExtractedText) -> AnonymizedText:
+        """Return ``text`` without personal data, and the counts of what was removed."""
+        ...
+
+
+class Structurer(Protocol):
+    """Turns anonymized text into biomarker rows (usually with an LLM).
+
+    It accepts only :class:`AnonymizedText`. Returning ``None`` means "this engine does not
+    structure" (the built-in ``none`` engine).
+    """
+
+    def structure(self, text: AnonymizedText) -> LabReport | None:
+        """Return the biomarker rows found in ``text``."""
+        ...
+
+
+@dataclass(frozen=True)
+class StageSpec[StageT]:
+    """A named stage implementation that a plugin contributes through a hook.
+
+    ``build`` is called once per process, and only for the selected engine: import heavy
+    libraries (spaCy, PyMuPDF, an SDK) inside it, never at module level.
+    """
+
+    #: The name users select, e.g. ``PDF_ENGINE=pymupdf``. Compared lower-cased and stripped.
+    name: str
+    #: Builds the stage; reads the plugin's own settings and raises
+    #: :class:`~bioreport_engine.errors.ConfigurationError` when they cannot work.
+    build: Callable[[], StageT]
+    #: The plugin's pydantic-settings model, so ``bioreport config`` can show its settings.
+    settings: type[BaseSettings] | None = None
+    #: One line for ``bioreport plugins``.
+    summary: str = ""
+    #: ``False`` makes the engine call the stage from one thread at a time.
+    thread_safe: bool = True
+
+    @property
+    def key(self) -> str:
+        return normalise_name(self.name)
+
+
+def normalise_name(name: str) -> str:
+    """``" PyMuPDF"`` and ``"pymupdf"`` select the same engine."""
+    return name.strip().lower()

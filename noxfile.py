@@ -1,0 +1,85 @@
+"""Developer sessions: ``nox -s tests lint``. One engine at the root, each plugin its own
+distribution under ``plugins/`` (the layout of Hydra's noxfile)."""
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests", "lint"]
+
+ROOT = Path(__file__).parent
+PLUGINS = sorted(p.parent.name for p in ROOT.glob("plugins/*/pyproject.toml"))
+EXAMPLE_PLUGIN = "tests/plugin_example"
+# Editable installs are quick locally; CI installs wheels, which catches missing package data
+# and entry-point metadata.
+EDITABLE = not os.environ.get("CI")
+
+
+def python_312() -> str:
+    """Python 3.12: ``python3.12`` on PATH if it runs, else a pyenv-installed 3.12.x."""
+    found = shutil.which("python3.12")
+    if found and subprocess.run([found, "-V"], capture_output=True).returncode == 0:
+        return found
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates = sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"))
+    return candidates[-1] if candidates else "3.12"
+
+
+PYTHON = python_312()
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
+LINT_DEPS = nox.project.dependency_groups(PYPROJECT, "lint")
+
+
+def install_project(session: nox.Session, *extra: str) -> None:
+    """The engine first, then every plugin, so that their ``bioreport-engine`` pin resolves here."""
+    editable = ["-e"] if EDITABLE else []
+    session.install(*editable, ".")
+    for plugin in PLUGINS:
+        session.install(*editable, f"plugins/{plugin}")
+    session.install(EXAMPLE_PLUGIN)  # always a real wheel: that is what its tests prove
+    if extra:
+        session.install(*extra)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Every test suite: the engine's (real PostgreSQL) and each plugin's."""
+    install_project(session, *TEST_DEPS)
+    session.run("pytest", "tests", *session.posargs)
+    for plugin in PLUGINS:
+        session.run("pytest", f"plugins/{plugin}/tests", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+@nox.parametrize("plugin", PLUGINS)
+def plugin_tests(session: nox.Session, plugin: str) -> None:
+    """One plugin's tests, with only that plugin installed."""
+    editable = ["-e"] if EDITABLE else []
+    session.install(*editable, ".")
+    session.install(*editable, f"plugins/{plugin}", *TEST_DEPS)
+    session.run("pytest", f"plugins/{plugin}/tests", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and mypy --strict over the engine, every plugin and the tests."""
+    install_project(session, *TEST_DEPS, *LINT_DEPS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "--strict", "bioreport_engine", "tests")
+    for plugin in PLUGINS:
+        session.run("mypy", "--strict", f"plugins/{plugin}")
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The main job on its zero-configuration default (for now: the installed stages)."""
+    install_project(session)
+    session.run("bioreport", "plugins", env={"LLM_ENGINE": "none"})

@@ -1,0 +1,97 @@
+"""In-process fake stages and plugins for unit tests (no real PDF, NER or LLM)."""
+
+from collections.abc import Iterable
+
+from bioreport_engine import (
+    AnonymizedText,
+    Anonymizer,
+    Biomarker,
+    ExtractedText,
+    LabReport,
+    PdfExtractor,
+    PermanentError,
+    StageSpec,
+    Structurer,
+    hookimpl,
+)
+
+PATIENT = "Jane Roe"
+
+
+class FakeExtractor:
+    def extract(self, pdf: bytes) -> ExtractedText:
+        if not pdf.startswith(b"%PDF"):
+            raise PermanentError("not a PDF")
+        return ExtractedText((f"Patient: {PATIENT}", "Glucose 105 mg/dL H"), "fake 1")
+
+
+class FakeAnonymizer:
+    def anonymize(self, text: ExtractedText) -> AnonymizedText:
+        return AnonymizedText(text.text.replace(PATIENT, "<PERSON_1>"), {"PERSON": 1}, "fake 1")
+
+
+class LeakyAnonymizer:
+    """Returns a plain string: the pipeline must refuse to pass it on."""
+
+    def anonymize(self, text: ExtractedText) -> str:
+        return text.text
+
+
+class RecordingStructurer:
+    def __init__(self) -> None:
+        self.received: list[object] = []
+
+    def structure(self, text: AnonymizedText) -> LabReport:
+        self.received.append(text)
+        return LabReport((Biomarker("Glucose", "105", 105.0, "mg/dL", flag="H"),), model="fake")
+
+
+class FakePlugin:
+    """Offers ``fake`` stages of every kind; each instance builds fresh stage objects."""
+
+    def __init__(self, name: str = "fake") -> None:
+        self.name = name
+        self.structurer = RecordingStructurer()
+
+    @hookimpl
+    def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
+        return [StageSpec(self.name, FakeExtractor, summary="fake extractor")]
+
+    @hookimpl
+    def bioreport_anonymizers(self) -> Iterable[StageSpec[Anonymizer]]:
+        return [StageSpec(self.name, FakeAnonymizer, thread_safe=False)]
+
+    @hookimpl
+    def bioreport_structurers(self) -> Iterable[StageSpec[Structurer]]:
+        return [StageSpec(self.name, lambda: self.structurer)]
+
+
+class LeakyPlugin:
+    @hookimpl
+    def bioreport_anonymizers(self) -> Iterable[StageSpec[Anonymizer]]:
+        return [StageSpec("leaky", LeakyAnonymizer)]  # type: ignore[arg-type]
+
+
+class MisspeltPlugin:
+    @hookimpl
+    def bioreport_pdf_extractor(self) -> Iterable[StageSpec[PdfExtractor]]:  # no such hook
+        return []
+
+
+class BrokenHookPlugin:
+    @hookimpl
+    def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
+        raise RuntimeError("plugin bug")
+
+    @hookimpl
+    def bioreport_anonymizers(self) -> Iterable[StageSpec[Anonymizer]]:
+        return [StageSpec("from-broken", FakeAnonymizer)]
+
+
+class FailingBuildPlugin:
+    @hookimpl
+    def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
+        def build() -> PdfExtractor:
+            raise OSError("model file missing")
+
+        return [StageSpec("failing", build)]

@@ -1,0 +1,82 @@
+"""Toy stages that read plain text, not PDFs: the smallest complete bioreport plugin.
+
+- ``PDF_ENGINE=example-text``: decodes the file as UTF-8 text; form feeds separate pages.
+- ``PII_ENGINE=example-mask``: replaces the value of ``Patient:``/``Name:``/``DOB:`` lines.
+- ``LLM_ENGINE=example-rows``: turns ``Analyte  value  unit  [H|L]`` lines into biomarkers.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bioreport_engine import (
+    AnonymizedText,
+    Anonymizer,
+    Biomarker,
+    ExtractedText,
+    LabReport,
+    PdfExtractor,
+    PermanentError,
+    StageSpec,
+    Structurer,
+    hookimpl,
+)
+
+LABELLED_PII = re.compile(r"^(?P<label>Patient|Name|DOB|MRN):[ \t]*(?P<value>.+)$", re.M)
+ROW = re.compile(
+    r"^(?P<analyte>[A-Za-z][A-Za-z0-9 ]*?)\s{2,}(?P<value>-?\d+(?:\.\d+)?)"
+    r"\s+(?P<unit>\S+)(?:\s+(?P<flag>[HL]))?\s*$",
+    re.M,
+)
+KIND = {"Patient": "PERSON", "Name": "PERSON", "DOB": "DATE_OF_BIRTH", "MRN": "MRN"}
+
+
+class TextExtractor:
+    def extract(self, pdf: bytes) -> ExtractedText:
+        try:
+            text = pdf.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PermanentError("not a text file: the example-text engine reads UTF-8") from None
+        return ExtractedText(tuple(text.split("\f")), library="example-text 1.0.0")
+
+
+class LabelMasker:
+    def anonymize(self, text: ExtractedText) -> AnonymizedText:
+        counts: Counter[str] = Counter()
+
+        def mask(match: re.Match[str]) -> str:
+            kind = KIND[match["label"]]
+            counts[kind] += 1
+            return f"{match['label']}: <{kind}_{counts[kind]}>"
+
+        return AnonymizedText(LABELLED_PII.sub(mask, text.text), counts, "example-mask 1.0.0")
+
+
+class RowParser:
+    def structure(self, text: AnonymizedText) -> LabReport:
+        rows = tuple(
+            Biomarker(
+                analyte=m["analyte"].strip(),
+                value_text=m["value"],
+                value=float(m["value"]),
+                unit=m["unit"],
+                flag="H" if m["flag"] == "H" else "L" if m["flag"] == "L" else None,
+            )
+            for m in ROW.finditer(text.text)
+        )
+        return LabReport(biomarkers=rows, model="example-rows")
+
+
+@hookimpl
+def bioreport_pdf_extractors() -> Iterable[StageSpec[PdfExtractor]]:
+    return [StageSpec("example-text", TextExtractor, summary="toy: reads UTF-8 text files")]
+
+
+@hookimpl
+def bioreport_anonymizers() -> Iterable[StageSpec[Anonymizer]]:
+    return [StageSpec("example-mask", LabelMasker, summary="toy: masks labelled header lines")]
+
+
+@hookimpl
+def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
+    return [StageSpec("example-rows", RowParser, summary="toy: parses 'analyte value unit' rows")]

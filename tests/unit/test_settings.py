@@ -1,0 +1,127 @@
+from pathlib import Path
+
+import pytest
+
+from bioreport_engine.errors import ConfigurationError
+from bioreport_engine.settings import EngineSettings, load_settings
+
+EVERY_FIELD = {
+    "APP_ENV": ("prod", "prod"),
+    "LOG_LEVEL": ("debug", "DEBUG"),
+    "LOG_FORMAT": ("json", "json"),
+    "LOG_FILE": ("/tmp/worker.log", Path("/tmp/worker.log")),
+    "DB_HOST": ("db.internal", "db.internal"),
+    "DB_PORT": ("6543", 6543),
+    "DB_DATABASE": ("reports", "reports"),
+    "DB_USERNAME": ("worker", "worker"),
+    "MAX_JOB_ATTEMPTS": ("5", 5),
+    "JOB_POLL_INTERVAL_SECONDS": ("0.5", 0.5),
+    "PDF_ENGINE": ("pymupdf", "pymupdf"),
+    "PII_ENGINE": ("other", "other"),
+    "LLM_ENGINE": ("none", "none"),
+    "BIOREPORT_LOAD_PLUGINS": ("a, b", ("a", "b")),
+    "BIOREPORT_DISABLE_PLUGINS": ("c", ("c",)),
+}
+
+
+def test_defaults_follow_the_task_card() -> None:
+    settings = load_settings(EngineSettings)
+    assert settings.app_env == "dev"
+    assert settings.log_level == "INFO"
+    assert settings.db_port == 5432
+    assert settings.max_job_attempts == 3
+    assert settings.job_poll_interval_seconds == 5
+    assert (settings.pdf_engine, settings.pii_engine, settings.llm_engine) == (
+        "pdfplumber",
+        "presidio",
+        "openai",
+    )
+    assert settings.bioreport_load_plugins is None
+    assert settings.bioreport_disable_plugins == ()
+
+
+@pytest.mark.parametrize("variable", EVERY_FIELD)
+def test_every_field_is_read_from_the_environment(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, expected = EVERY_FIELD[variable]
+    monkeypatch.setenv(variable, raw)
+    assert getattr(load_settings(EngineSettings), variable.lower()) == expected
+
+
+def test_every_field_is_covered() -> None:
+    assert set(EngineSettings.model_fields) - {"db_password"} == {
+        name.lower() for name in EVERY_FIELD
+    }
+
+
+def test_the_password_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_PASSWORD", "hunter2")
+    settings = load_settings(EngineSettings)
+    assert settings.db_password.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings)
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DB_HOST=from-dotenv\nPDF_ENGINE=pymupdf\n")
+    settings = load_settings(EngineSettings)
+    assert (settings.db_host, settings.pdf_engine) == ("from-dotenv", "pymupdf")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DB_PORT", "abc", "DB_PORT='abc': expected a valid integer"),
+        ("DB_PORT", "70000", "DB_PORT='70000': expected less than or equal to 65535"),
+        ("MAX_JOB_ATTEMPTS", "0", "MAX_JOB_ATTEMPTS='0': expected greater than or equal to 1"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD': expected 'DEBUG', 'INFO'"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT='xml': expected 'text' or 'json'"),
+        ("JOB_POLL_INTERVAL_SECONDS", "-1", "JOB_POLL_INTERVAL_SECONDS='-1'"),
+    ],
+)
+def test_invalid_values_name_the_variable(
+    variable: str, value: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(EngineSettings)
+    assert str(raised.value).startswith("invalid setting ")
+    assert expected in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_missing_value_never_echoes_the_other_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import SecretStr
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class PluginSettings(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="DEMO_")
+        api_key: SecretStr
+        model: str
+
+    monkeypatch.setenv("DEMO_API_KEY", "sk-secret-value")
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(PluginSettings)
+    assert "DEMO_MODEL: Field required" in str(raised.value)
+    assert "sk-secret-value" not in str(raised.value)
+
+
+def test_env_example_lists_every_engine_setting_with_its_default() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    lines = dict(
+        line.split("=", 1)
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    defaults = EngineSettings(_env_file=None)
+    for name in EngineSettings.model_fields:
+        assert name.upper() in lines, f"{name.upper()} is missing from .env.example"
+        value = getattr(defaults, name)
+        if isinstance(value, str | int | float):
+            assert type(value)(lines[name.upper()]) == value, name.upper()
+
+
+def test_empty_values_mean_the_default(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOG_FILE=\nDB_HOST=\nDB_PORT=\n")
+    settings = load_settings(EngineSettings)
+    assert (settings.log_file, settings.db_host, settings.db_port) == (None, None, 5432)
