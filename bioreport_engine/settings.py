@@ -7,6 +7,7 @@ Plugins keep their own settings models (``OPENAI_*``, ``PRESIDIO_*``) and load t
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from psycopg.conninfo import make_conninfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -34,8 +35,16 @@ class EngineSettings(BaseSettings):
     db_username: str | None = None
     db_password: SecretStr = SecretStr("")
 
+    db_pool_size: int | None = Field(None, ge=1, le=1000)
+
     max_job_attempts: int = Field(3, ge=1, le=100)
     job_poll_interval_seconds: float = Field(5, gt=0, le=3600)
+    worker_concurrency: int = Field(1, ge=1, le=256)
+    retry_backoff_base_seconds: float = Field(10, ge=0, le=86400)
+    retry_backoff_max_seconds: float = Field(900, ge=0, le=86400)
+
+    documents_root: Path = Path("var/documents")
+    store_anonymized_text: bool = True
 
     pdf_engine: str = "pdfplumber"
     pii_engine: str = "presidio"
@@ -55,6 +64,27 @@ class EngineSettings(BaseSettings):
         if isinstance(value, str):
             return tuple(name.strip() for name in value.split(",") if name.strip())
         return value
+
+    @property
+    def pool_size(self) -> int:
+        """``DB_POOL_SIZE``, or enough for the running jobs plus claim/heartbeat/reaper work."""
+        return self.db_pool_size or self.worker_concurrency + 2
+
+    def conninfo(self) -> str:
+        """The libpq connection string; a configuration error when no database is configured."""
+        if not self.db_host or not self.db_database:
+            raise ConfigurationError(
+                "no database configured: set DB_HOST and DB_DATABASE "
+                "(and DB_PORT, DB_USERNAME, DB_PASSWORD as needed)"
+            )
+        return make_conninfo(
+            host=self.db_host,
+            port=self.db_port,
+            dbname=self.db_database,
+            user=self.db_username or None,
+            password=self.db_password.get_secret_value() or None,
+            application_name="bioreport-worker",
+        )
 
 
 def load_settings[SettingsT: BaseSettings](model: type[SettingsT], **values: Any) -> SettingsT:

@@ -31,13 +31,29 @@ def run_cli(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bioreport_engine`` as a user would, in a child process."""
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
-    child_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bioreport_engine", *args],
         capture_output=True,
         text=True,
-        env=child_env,
+        env=cli_env(env),
         cwd=cwd,
         timeout=120,
     )
+
+
+def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start ``python -m bioreport_engine`` in the background; output merged into stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bioreport_engine", *args],
+        env=cli_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def cli_env(env: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment without engine settings, plus ``env``."""
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
+    child_env.update(env or {})
+    return child_env

@@ -1,0 +1,1 @@
+"""PostgreSQL: the connection pool, the schema migrations and the repositories."""

@@ -1,0 +1,58 @@
+"""The connection pool. Transactions are explicit: ``commit`` and ``rollback``, never autocommit
+for claiming, and no transaction stays open while a job runs."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
+
+from bioreport_engine.settings import EngineSettings
+
+Connection = psycopg.Connection[DictRow]
+
+
+class Database:
+    """A pool of connections to the configured PostgreSQL, opened lazily and closed on exit."""
+
+    def __init__(self, conninfo: str, max_size: int = 4, *, wait_timeout: float = 30) -> None:
+        self.conninfo = conninfo
+        self.pool: ConnectionPool[Connection] = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            connection_class=psycopg.Connection[DictRow],
+            timeout=wait_timeout,
+            open=False,
+            name="bioreport",
+        )
+
+    @classmethod
+    def from_settings(cls, settings: EngineSettings) -> "Database":
+        return cls(settings.conninfo(), settings.pool_size)
+
+    def open(self, wait: bool = False, timeout: float = 30) -> None:
+        self.pool.open(wait=wait, timeout=timeout)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def __enter__(self) -> "Database":
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def get_connection(self) -> Iterator[Connection]:
+        """A pooled connection. Leaving the block commits, or rolls back on an exception."""
+        with self.pool.connection() as conn:
+            yield conn
+
+    def connect(self, **kwargs: Any) -> Connection:
+        """A dedicated connection outside the pool (the LISTEN connection, migrations)."""
+        return psycopg.Connection.connect(self.conninfo, row_factory=dict_row, **kwargs)

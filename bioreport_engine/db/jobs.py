@@ -1,0 +1,169 @@
+"""``pdf_jobs``: claiming, finishing and retrying jobs.
+
+The claim is one statement that commits at once; no transaction stays open while a job runs.
+Every write that finishes a job checks that this worker still owns it (``status`` and
+``locked_by``), so a worker that lost its lease cannot overwrite another worker's outcome.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bioreport_engine.db.connection import Database
+from bioreport_engine.db.results import write_results
+from bioreport_engine.errors import BioreportError
+from bioreport_engine.pipeline import PipelineResult
+
+STATUSES = ("pending", "processing", "done", "failed")
+
+CLAIM = """
+WITH next AS (
+    SELECT id FROM pdf_jobs
+    WHERE status = 'pending' AND run_after <= now() {only_id}
+    ORDER BY run_after, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE pdf_jobs AS job
+SET status = 'processing', attempts = job.attempts + 1, locked_by = %(worker)s,
+    locked_at = now(), updated_at = now()
+FROM next
+WHERE job.id = next.id
+RETURNING job.id, job.uploaded_document_id, job.attempts, job.locked_by
+"""
+CLAIM_NEXT = CLAIM.format(only_id="")
+CLAIM_ONE = CLAIM.format(only_id="AND id = %(job_id)s")
+
+# The ownership check shared by every finishing write.
+OWNED = "id = %(job_id)s AND status = 'processing' AND locked_by = %(worker)s"
+
+
+class LeaseLost(BioreportError):
+    """This worker no longer owns the job: its outcome is abandoned, another worker's stands."""
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A job as claimed by one worker."""
+
+    id: int
+    uploaded_document_id: int
+    attempts: int
+    locked_by: str
+
+
+class JobRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        """Claim up to ``limit`` claimable jobs for ``worker``, counting an attempt on each."""
+        with self.db.get_connection() as conn:
+            rows = conn.execute(CLAIM_NEXT, {"worker": worker, "limit": limit}).fetchall()
+        return [JobRecord(**row) for row in rows]
+
+    def claim_next_job(self, worker: str) -> JobRecord | None:
+        """Claim the oldest claimable job (``FOR UPDATE SKIP LOCKED``), or return ``None``."""
+        jobs = self.claim_jobs(worker, 1)
+        return jobs[0] if jobs else None
+
+    def mark_processing(self, job_id: int, worker: str) -> JobRecord | None:
+        """Claim one given job if it is claimable (``None`` otherwise)."""
+        with self.db.get_connection() as conn:
+            params = {"worker": worker, "limit": 1, "job_id": job_id}
+            row = conn.execute(CLAIM_ONE, params).fetchone()
+        return None if row is None else JobRecord(**row)
+
+    def mark_done(self, job: JobRecord, result: PipelineResult, store_text: bool = True) -> None:
+        """Write the results and mark the job done, in one transaction, if this worker still
+        owns the job; a rerun of a document replaces its results. Raises :class:`LeaseLost`."""
+        with self.db.get_connection() as conn, conn.transaction():
+            owned = conn.execute(
+                f"""UPDATE pdf_jobs SET status = 'done', error_message = NULL,
+                    finished_at = now(), updated_at = now() WHERE {OWNED} RETURNING id""",
+                self._owner(job),
+            ).fetchone()
+            if owned is None:
+                raise LeaseLost(f"job {job.id} is no longer owned by this worker")
+            write_results(conn, job.id, job.uploaded_document_id, result, store_text)
+
+    def mark_failed(self, job: JobRecord, error: str) -> None:
+        """End the job ``failed`` with ``error`` (short, no document data)."""
+        self._finish(
+            job,
+            "status = 'failed', error_message = %(error)s, finished_at = now()",
+            error=error,
+        )
+
+    def retry_later(self, job: JobRecord, error: str, delay_seconds: float) -> None:
+        """Return the job to ``pending``, claimable again after ``delay_seconds``.
+
+        The attempt was already counted by the claim (the task card's ``increment_attempts``).
+        """
+        self._finish(
+            job,
+            "status = 'pending', error_message = %(error)s, locked_at = NULL, "
+            "run_after = now() + make_interval(secs => %(delay)s)",
+            error=error,
+            delay=delay_seconds,
+        )
+
+    def _finish(self, job: JobRecord, assignments: str, **values: Any) -> None:
+        with self.db.get_connection() as conn:
+            row = conn.execute(
+                f"UPDATE pdf_jobs SET {assignments}, updated_at = now() WHERE {OWNED} RETURNING id",
+                {**self._owner(job), **values},
+            ).fetchone()
+        if row is None:
+            raise LeaseLost(f"job {job.id} is no longer owned by this worker")
+
+    @staticmethod
+    def _owner(job: JobRecord) -> dict[str, Any]:
+        return {"job_id": job.id, "worker": job.locked_by}
+
+    def find_by_id(self, job_id: int) -> dict[str, Any] | None:
+        with self.db.get_connection() as conn:
+            return conn.execute("SELECT * FROM pdf_jobs WHERE id = %s", (job_id,)).fetchone()
+
+    def enqueue(self, uploaded_document_id: int) -> int:
+        with self.db.get_connection() as conn:
+            row = conn.execute(
+                "INSERT INTO pdf_jobs (uploaded_document_id) VALUES (%s) RETURNING id",
+                (uploaded_document_id,),
+            ).fetchone()
+        assert row is not None
+        return int(row["id"])
+
+    def counts_by_status(self) -> dict[str, int]:
+        with self.db.get_connection() as conn:
+            rows = conn.execute("SELECT status, count(*) AS n FROM pdf_jobs GROUP BY status")
+            counts = {row["status"]: row["n"] for row in rows.fetchall()}
+        return {status: counts.get(status, 0) for status in STATUSES}
+
+    def failed_jobs(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self.db.get_connection() as conn:
+            return conn.execute(
+                """SELECT id, uploaded_document_id, attempts, error_message, finished_at
+                   FROM pdf_jobs WHERE status = 'failed' ORDER BY finished_at DESC LIMIT %s""",
+                (limit,),
+            ).fetchall()
+
+    def retry_failed(self, job_ids: list[int] | None = None) -> list[int]:
+        """Make failed jobs claimable again with fresh attempts (all failed jobs when ``None``)."""
+        with self.db.get_connection() as conn:
+            rows = conn.execute(
+                """UPDATE pdf_jobs SET status = 'pending', attempts = 0, error_message = NULL,
+                       run_after = now(), finished_at = NULL, locked_at = NULL,
+                       updated_at = now()
+                   WHERE status = 'failed' AND (%(ids)s::bigint[] IS NULL OR id = ANY(%(ids)s))
+                   RETURNING id""",
+                {"ids": job_ids},
+            ).fetchall()
+        return sorted(row["id"] for row in rows)
+
+    def oldest_claimable_at(self) -> datetime | None:
+        with self.db.get_connection() as conn:
+            row = conn.execute(
+                "SELECT min(run_after) AS at FROM pdf_jobs WHERE status = 'pending'"
+            ).fetchone()
+        return None if row is None else row["at"]

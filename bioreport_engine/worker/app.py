@@ -1,0 +1,100 @@
+"""Assembles a worker process from the settings: database, pipeline, runner, listener, loop."""
+
+import os
+import socket
+import threading
+import time
+import uuid
+
+import psycopg
+
+from bioreport_engine.db.connection import Database
+from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.jobs import JobRepository
+from bioreport_engine.db.migrate import applied_versions, available_migrations
+from bioreport_engine.errors import ConfigurationError
+from bioreport_engine.log import Log
+from bioreport_engine.pipeline import Pipeline
+from bioreport_engine.plugins.registry import StageRegistry
+from bioreport_engine.settings import EngineSettings
+from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.listener import Listener
+from bioreport_engine.worker.retry import RetryPolicy
+from bioreport_engine.worker.runner import JobRunner
+from bioreport_engine.worker.worker import Worker
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30.0) -> None:
+    """Block until PostgreSQL answers and the schema is migrated.
+
+    An unreachable database is logged and retried with capped back-off (no crash loop); a
+    schema that is not migrated is a configuration error.
+    """
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            with db.connect(connect_timeout=5) as conn:
+                applied = set(applied_versions(conn))
+            break
+        except psycopg.OperationalError as exc:
+            Log.warning(
+                "database unreachable; retrying", error=type(exc).__name__, retry_in_s=delay
+            )
+            stop.wait(delay)
+            delay = min(delay * 2, max_delay)
+    else:
+        return
+    missing = [m.version for m in available_migrations() if m.version not in applied]
+    if missing:
+        raise ConfigurationError(
+            f"the database schema is missing migrations {', '.join(missing)}: "
+            "run `bioreport db migrate` first"
+        )
+
+
+def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
+    """The ``bioreport worker`` process: returns after a clean shutdown."""
+    store = DocumentStore(settings.documents_root)
+    store.check()
+    db = Database.from_settings(settings)
+    started = time.perf_counter()
+    pipeline = Pipeline.build(settings, registry)
+    Log.info(
+        "pipeline built",
+        stages=",".join(f"{s.kind.value}:{s.name}" for s in pipeline.stages),
+        ms=round((time.perf_counter() - started) * 1000),
+    )
+    jobs = JobRepository(db)
+    runner = JobRunner(
+        pipeline,
+        jobs,
+        UploadedDocumentsRepository(db),
+        store,
+        RetryPolicy(
+            settings.max_job_attempts,
+            settings.retry_backoff_base_seconds,
+            settings.retry_backoff_max_seconds,
+        ),
+        settings.store_anonymized_text,
+    )
+    worker = Worker(
+        jobs,
+        runner,
+        new_worker_id(),
+        concurrency=settings.worker_concurrency,
+        poll_interval=settings.job_poll_interval_seconds,
+    )
+    worker.install_signal_handlers()
+    wait_for_database(db, worker.stopping)
+    listener = Listener(db, worker.wake)
+    with db:
+        listener.start()
+        try:
+            worker.run()
+        finally:
+            listener.stop()
+            listener.join(timeout=5)

@@ -1,0 +1,117 @@
+"""Runs one claimed job: load the PDF, run the pipeline, record the outcome."""
+
+import time
+from collections.abc import Callable
+from enum import StrEnum
+
+import psycopg
+
+from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
+from bioreport_engine.errors import PermanentError, TransientError
+from bioreport_engine.log import Log
+from bioreport_engine.pipeline import Pipeline, PipelineResult
+from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.retry import Decision, RetryPolicy
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    RETRY = "retry"
+    FAILED = "failed"
+    LOST = "lost"  # another worker owns the job now; this outcome was abandoned
+
+
+class JobRunner:
+    #: How often, and how far apart, an outcome write is retried when the database is away.
+    write_attempts = 8
+    write_backoff_max = 15.0
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        jobs: JobRepository,
+        documents: UploadedDocumentsRepository,
+        store: DocumentStore,
+        policy: RetryPolicy,
+        store_text: bool = True,
+    ) -> None:
+        self.pipeline = pipeline
+        self.jobs = jobs
+        self.documents = documents
+        self.store = store
+        self.policy = policy
+        self.store_text = store_text
+
+    def run(self, job: JobRecord) -> Outcome:
+        context = {"job_id": job.id, "document_id": job.uploaded_document_id}
+        started = time.perf_counter()
+        try:
+            result = self.process(job)
+        except Exception as exc:
+            outcome = self._handle_failure(job, exc)
+        else:
+            outcome = self._record(lambda: self.jobs.mark_done(job, result, self.store_text), job)
+            if outcome is Outcome.DONE:
+                context["biomarkers"] = _biomarker_count(result)
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        Log.info(f"job {outcome.value}", **context, attempt=job.attempts, ms=elapsed_ms)
+        return outcome
+
+    def process(self, job: JobRecord) -> PipelineResult:
+        document = self.documents.find_by_id(job.uploaded_document_id)
+        if document is None:
+            raise PermanentError(f"uploaded_documents.id={job.uploaded_document_id} does not exist")
+        pdf = self.store.read(document.storage_path, document.id)
+        return self.pipeline.run(pdf)
+
+    def _handle_failure(self, job: JobRecord, exc: Exception) -> Outcome:
+        if isinstance(exc, psycopg.Error):  # its text may quote values: keep only the type
+            exc = TransientError(f"database error while loading the job ({type(exc).__name__})")
+        verdict = self.policy.decide(exc, job.attempts)
+        if verdict.decision is Decision.FAIL:
+            Log.warning("job failing", job_id=job.id, error=verdict.error)
+            return self._record(
+                lambda: self.jobs.mark_failed(job, verdict.error), job, Outcome.FAILED
+            )
+        Log.warning(
+            "job will be retried",
+            job_id=job.id,
+            error=verdict.error,
+            retry_in_s=round(verdict.delay_seconds, 1),
+        )
+        retry = lambda: self.jobs.retry_later(job, verdict.error, verdict.delay_seconds)  # noqa: E731
+        return self._record(retry, job, Outcome.RETRY)
+
+    def _record(
+        self, write: Callable[[], None], job: JobRecord, outcome: Outcome = Outcome.DONE
+    ) -> Outcome:
+        """Write an outcome, retrying while the database is unreachable.
+
+        If it never comes back, the job stays ``processing`` and lease recovery runs it again:
+        never lost.
+        """
+        delay = 0.5
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                write()
+                return outcome
+            except LeaseLost:
+                Log.warning("job lost to another worker; result abandoned", job_id=job.id)
+                return Outcome.LOST
+            except psycopg.OperationalError as exc:
+                if attempt == self.write_attempts:
+                    raise
+                Log.warning(
+                    "database unavailable while recording a job; retrying",
+                    job_id=job.id,
+                    error=type(exc).__name__,
+                    retry_in_s=delay,
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, self.write_backoff_max)
+        raise AssertionError("unreachable")
+
+
+def _biomarker_count(result: PipelineResult) -> int:
+    return 0 if result.report is None else len(result.report.biomarkers)
