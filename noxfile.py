@@ -73,7 +73,7 @@ def lint(session: nox.Session) -> None:
     install_project(session, *TEST_DEPS, *LINT_DEPS)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "--strict", "bioreport_engine", "tests")
+    session.run("mypy", "--strict", "bioreport_engine", "tests", "benchmarks")
     for plugin in PLUGINS:
         session.run("mypy", "--strict", f"plugins/{plugin}")
 
@@ -83,3 +83,10 @@ def demo(session: nox.Session) -> None:
     """The main job on its zero-configuration default (for now: the installed stages)."""
     install_project(session)
     session.run("bioreport", "plugins", env={"LLM_ENGINE": "none"})
+
+
+@nox.session(python=PYTHON)
+def chaos(session: nox.Session) -> None:
+    """K workers over M jobs with random SIGKILLs and a database restart: nothing lost."""
+    install_project(session)
+    session.run("python", "-m", "benchmarks.chaos", *(session.posargs or ["--jobs", "1000"]))

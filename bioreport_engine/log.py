@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+DRIVER_LOGGER = logging.getLogger("psycopg")
 TEXT_FORMAT = "%(asctime)s [%(levelname)s] %(message)s"
 
 
@@ -68,14 +69,18 @@ class Log:
         handlers: list[logging.Handler] = [logging.StreamHandler(stream or sys.stdout)]
         if log_file is not None:
             handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-        for handler in list(cls.logger.handlers):
-            cls.logger.removeHandler(handler)
-            handler.close()
         for handler in handlers:
             handler.setFormatter(formatter)
-            cls.logger.addHandler(handler)
-        cls.logger.setLevel(level.upper())
-        cls.logger.propagate = False
+        # The database driver's warnings (a pool reconnecting) go out the same way.
+        for logger, logger_level in ((cls.logger, level.upper()), (DRIVER_LOGGER, "WARNING")):
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+                if handler not in handlers:
+                    handler.close()
+            for handler in handlers:
+                logger.addHandler(handler)
+            logger.setLevel(logger_level)
+            logger.propagate = False
 
     @classmethod
     def debug(cls, message: str, **context: object) -> None:

@@ -5,10 +5,10 @@ Plugins keep their own settings models (``OPENAI_*``, ``PRESIDIO_*``) and load t
 """
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from psycopg.conninfo import make_conninfo
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bioreport_engine.errors import ConfigurationError
@@ -40,6 +40,9 @@ class EngineSettings(BaseSettings):
     max_job_attempts: int = Field(3, ge=1, le=100)
     job_poll_interval_seconds: float = Field(5, gt=0, le=3600)
     worker_concurrency: int = Field(1, ge=1, le=256)
+    job_lease_seconds: float = Field(300, ge=2, le=86400)
+    job_heartbeat_seconds: float = Field(10, gt=0, le=3600)
+    worker_shutdown_grace_seconds: float = Field(30, ge=0, le=3600)
     retry_backoff_base_seconds: float = Field(10, ge=0, le=86400)
     retry_backoff_max_seconds: float = Field(900, ge=0, le=86400)
 
@@ -64,6 +67,15 @@ class EngineSettings(BaseSettings):
         if isinstance(value, str):
             return tuple(name.strip() for name in value.split(",") if name.strip())
         return value
+
+    @model_validator(mode="after")
+    def _heartbeat_well_inside_the_lease(self) -> Self:
+        if self.job_heartbeat_seconds * 3 > self.job_lease_seconds:
+            raise ValueError(
+                f"JOB_HEARTBEAT_SECONDS={self.job_heartbeat_seconds:g} must be at most a third of "
+                f"JOB_LEASE_SECONDS={self.job_lease_seconds:g}, or live jobs would be recovered"
+            )
+        return self
 
     @property
     def pool_size(self) -> int:
@@ -110,6 +122,6 @@ def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -
         value = error.get("input")
         # A missing value's "input" is every value given, secrets included: never show it.
         shown = "" if secret or not isinstance(value, str | int | float) else f"={value!r}"
-        message = error["msg"].replace("Input should be", "expected")
-        problems.append(f"{env_name}{shown}: {message}")
+        message = error["msg"].replace("Input should be", "expected").removeprefix("Value error, ")
+        problems.append(f"{env_name}{shown}: {message}" if field_name else message)
     return "invalid setting " + "; ".join(problems)

@@ -13,6 +13,10 @@ from bioreport_engine.settings import EngineSettings
 
 Connection = psycopg.Connection[DictRow]
 
+#: What a lost or unreachable database raises (``PoolTimeout`` is an ``OperationalError``):
+#: the caller waits and tries again.
+DatabaseUnavailable = (psycopg.OperationalError, psycopg.InterfaceError)
+
 
 class Database:
     """A pool of connections to the configured PostgreSQL, opened lazily and closed on exit."""

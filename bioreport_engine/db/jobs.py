@@ -108,6 +108,67 @@ class JobRepository:
             delay=delay_seconds,
         )
 
+    def release(self, jobs: list[JobRecord]) -> list[int]:
+        """Return jobs this worker will not finish (shutdown) to ``pending``, without charging
+        the attempt the claim counted."""
+        if not jobs:
+            return []
+        with self.db.get_connection() as conn:
+            rows = conn.execute(
+                """UPDATE pdf_jobs SET status = 'pending', attempts = greatest(attempts - 1, 0),
+                       locked_at = NULL, run_after = now(), updated_at = now()
+                   WHERE id = ANY(%(ids)s) AND status = 'processing' AND locked_by = %(worker)s
+                   RETURNING id""",
+                {"ids": [job.id for job in jobs], "worker": jobs[0].locked_by},
+            ).fetchall()
+        return sorted(row["id"] for row in rows)
+
+    def heartbeat(self, worker: str, job_ids: list[int]) -> set[int]:
+        """Refresh the lease of the given running jobs; return those this worker still owns."""
+        if not job_ids:
+            return set()
+        with self.db.get_connection() as conn:
+            rows = conn.execute(
+                """UPDATE pdf_jobs SET locked_at = now()
+                   WHERE id = ANY(%(ids)s) AND status = 'processing' AND locked_by = %(worker)s
+                   RETURNING id""",
+                {"ids": job_ids, "worker": worker},
+            ).fetchall()
+        return {row["id"] for row in rows}
+
+    def recover_expired(
+        self, lease_seconds: float, max_attempts: int, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Return jobs whose lease expired (their worker is gone) to ``pending``, or end them
+        ``failed`` when their attempts are used up.
+
+        The rows are locked with ``SKIP LOCKED`` and the condition is checked again by the
+        UPDATE, so this cannot overwrite a worker that finishes or heartbeats at the same
+        moment: one of the two statements waits for the other and then no longer matches.
+        """
+        with self.db.get_connection() as conn:
+            return conn.execute(
+                """WITH expired AS (
+                       SELECT id FROM pdf_jobs
+                       WHERE status = 'processing'
+                         AND locked_at < now() - make_interval(secs => %(lease)s)
+                       ORDER BY locked_at LIMIT %(limit)s
+                       FOR UPDATE SKIP LOCKED)
+                   UPDATE pdf_jobs AS job SET
+                       status = CASE WHEN job.attempts >= %(max)s
+                                     THEN 'failed' ELSE 'pending' END,
+                       error_message = format(
+                           'worker lost: no heartbeat for %%s s (attempt %%s of %%s)',
+                           %(lease)s::int, job.attempts, %(max)s),
+                       finished_at = CASE WHEN job.attempts >= %(max)s THEN now() END,
+                       locked_at = NULL, run_after = now(), updated_at = now()
+                   FROM expired
+                   WHERE job.id = expired.id AND job.status = 'processing'
+                     AND job.locked_at < now() - make_interval(secs => %(lease)s)
+                   RETURNING job.id, job.status, job.locked_by""",
+                {"lease": lease_seconds, "max": max_attempts, "limit": limit},
+            ).fetchall()
+
     def _finish(self, job: JobRecord, assignments: str, **values: Any) -> None:
         with self.db.get_connection() as conn:
             row = conn.execute(

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -18,6 +19,7 @@ from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.lease import LeaseKeeper
 from bioreport_engine.worker.listener import Listener
 from bioreport_engine.worker.retry import RetryPolicy
 from bioreport_engine.worker.runner import JobRunner
@@ -57,7 +59,7 @@ def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30
 
 
 def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
-    """The ``bioreport worker`` process: returns after a clean shutdown."""
+    """The ``bioreport worker`` process: returns (or exits) after a graceful shutdown."""
     store = DocumentStore(settings.documents_root)
     store.check()
     db = Database.from_settings(settings)
@@ -80,6 +82,7 @@ def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
             settings.retry_backoff_max_seconds,
         ),
         settings.store_anonymized_text,
+        write_deadline_seconds=settings.job_lease_seconds,
     )
     worker = Worker(
         jobs,
@@ -87,14 +90,31 @@ def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
         new_worker_id(),
         concurrency=settings.worker_concurrency,
         poll_interval=settings.job_poll_interval_seconds,
+        shutdown_grace=settings.worker_shutdown_grace_seconds,
     )
     worker.install_signal_handlers()
     wait_for_database(db, worker.stopping)
-    listener = Listener(db, worker.wake)
+    helpers = (
+        Listener(db, worker.wake),
+        LeaseKeeper(
+            jobs,
+            worker.worker_id,
+            worker.running_jobs,
+            heartbeat_seconds=settings.job_heartbeat_seconds,
+            lease_seconds=settings.job_lease_seconds,
+            max_attempts=settings.max_job_attempts,
+        ),
+    )
     with db:
-        listener.start()
+        for helper in helpers:
+            helper.start()
         try:
-            worker.run()
+            finished = worker.run()
         finally:
-            listener.stop()
-            listener.join(timeout=5)
+            for helper in helpers:
+                helper.stop()
+    if not finished:
+        # Job threads still run with jobs already released: leave without waiting for them.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import psycopg
 
+from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
@@ -23,8 +24,7 @@ class Outcome(StrEnum):
 
 
 class JobRunner:
-    #: How often, and how far apart, an outcome write is retried when the database is away.
-    write_attempts = 8
+    #: The longest gap between two tries of an outcome write while the database is away.
     write_backoff_max = 15.0
 
     def __init__(
@@ -35,6 +35,7 @@ class JobRunner:
         store: DocumentStore,
         policy: RetryPolicy,
         store_text: bool = True,
+        write_deadline_seconds: float = 300.0,
     ) -> None:
         self.pipeline = pipeline
         self.jobs = jobs
@@ -42,6 +43,9 @@ class JobRunner:
         self.store = store
         self.policy = policy
         self.store_text = store_text
+        #: Keep trying to record an outcome this long (the lease: past it, the job is recovered
+        #: and run again elsewhere, so this result no longer matters).
+        self.write_deadline_seconds = write_deadline_seconds
 
     def run(self, job: JobRecord) -> Outcome:
         context = {"job_id": job.id, "document_id": job.uploaded_document_id}
@@ -88,19 +92,20 @@ class JobRunner:
     ) -> Outcome:
         """Write an outcome, retrying while the database is unreachable.
 
-        If it never comes back, the job stays ``processing`` and lease recovery runs it again:
-        never lost.
+        If it does not come back in time, the job stays ``processing``; its lease expires and
+        recovery runs it again: never lost.
         """
         delay = 0.5
-        for attempt in range(1, self.write_attempts + 1):
+        deadline = time.monotonic() + self.write_deadline_seconds
+        while True:
             try:
                 write()
                 return outcome
             except LeaseLost:
                 Log.warning("job lost to another worker; result abandoned", job_id=job.id)
                 return Outcome.LOST
-            except psycopg.OperationalError as exc:
-                if attempt == self.write_attempts:
+            except DatabaseUnavailable as exc:
+                if time.monotonic() + delay > deadline:
                     raise
                 Log.warning(
                     "database unavailable while recording a job; retrying",
@@ -110,7 +115,6 @@ class JobRunner:
                 )
                 time.sleep(delay)
                 delay = min(delay * 2, self.write_backoff_max)
-        raise AssertionError("unreachable")
 
 
 def _biomarker_count(result: PipelineResult) -> int:

@@ -1,24 +1,29 @@
 """The poll loop: wait for a wake-up, claim as many jobs as there are free slots, dispatch.
 
 No business logic lives here: :class:`~bioreport_engine.worker.runner.JobRunner` runs a job.
+On SIGTERM or SIGINT the worker stops claiming, gives running jobs a grace period, releases the
+rest to ``pending`` without charging their attempt, and returns; a second signal exits at once.
 """
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import FrameType
 from typing import Protocol
 
-import psycopg
-
+from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.jobs import JobRecord
 from bioreport_engine.log import Log
 from bioreport_engine.worker.runner import Outcome
 
 
-class Claimer(Protocol):
+class JobSource(Protocol):
     def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]: ...
+
+    def release(self, jobs: list[JobRecord]) -> list[int]: ...
 
 
 class Runner(Protocol):
@@ -32,13 +37,13 @@ class Worker:
 
     def __init__(
         self,
-        jobs: Claimer,
+        jobs: JobSource,
         runner: Runner,
         worker_id: str,
         *,
         concurrency: int = 1,
         poll_interval: float = 5.0,
-        wake: threading.Event | None = None,
+        shutdown_grace: float = 30.0,
         sleep: Callable[[float], object] | None = None,
     ) -> None:
         self.jobs = jobs
@@ -46,37 +51,63 @@ class Worker:
         self.worker_id = worker_id
         self.concurrency = concurrency
         self.poll_interval = poll_interval
+        self.shutdown_grace = shutdown_grace
         #: Set by the listener (a job was queued), a finished job (a slot is free), or a signal.
-        self.wake = wake or threading.Event()
+        self.wake = threading.Event()
         self._sleep = sleep or self.wake.wait
         self.stopping = threading.Event()
-        self._active = 0
-        self._lock = threading.Lock()
-        self.ticks = 0  # loop iterations, for the health check
+        self._running: dict[int, JobRecord] = {}
+        self._changed = threading.Condition()
+        self.ticks = 0  # loop iterations: the health check watches it move
 
-    def stop(self, *_: object) -> None:
-        """Stop claiming; running jobs finish. Safe to call from a signal handler."""
+    # -- control -----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop claiming; running jobs get the grace period. Safe from a signal handler."""
         self.stopping.set()
         self.wake.set()
 
     def install_signal_handlers(self) -> None:
         def handle(signum: int, frame: FrameType | None) -> None:
+            if self.stopping.is_set():
+                Log.warning("second signal: exiting now; leases will recover running jobs")
+                sys.stdout.flush()
+                os._exit(128 + signum)
             Log.info("stopping: no new jobs; waiting for running jobs", signal=signum)
             self.stop()
 
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
 
-    def run(self) -> None:
-        """Claim and dispatch until :meth:`stop` (or Ctrl-C), then wait for running jobs."""
+    def running_jobs(self) -> list[JobRecord]:
+        with self._changed:
+            return list(self._running.values())
+
+    @property
+    def active(self) -> int:
+        """Jobs dispatched and not yet finished."""
+        with self._changed:
+            return len(self._running)
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> bool:
+        """Claim and dispatch until :meth:`stop` (or Ctrl-C), then shut down.
+
+        Returns ``True`` when every job finished, ``False`` when some were still running after
+        the grace period and were released (their threads are abandoned: exit the process).
+        """
         Log.info("worker started", worker_id=self.worker_id, concurrency=self.concurrency)
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="bioreport-job") as pool:
-            try:
-                self._loop(pool)
-            except KeyboardInterrupt:
-                Log.info("interrupted: waiting for running jobs")
-                self.stopping.set()
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="bioreport-job")
+        try:
+            self._loop(pool)
+        except KeyboardInterrupt:
+            Log.info("interrupted: waiting for running jobs")
+            self.stopping.set()
+        finished = self._drain()
+        pool.shutdown(wait=finished, cancel_futures=True)
         Log.info("worker stopped", worker_id=self.worker_id)
+        return finished
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         outage_delay = 0.5
@@ -86,7 +117,7 @@ class Worker:
             free = self.concurrency - self.active
             try:
                 claimed = self.jobs.claim_jobs(self.worker_id, free) if free else []
-            except psycopg.OperationalError as exc:
+            except DatabaseUnavailable as exc:
                 Log.warning(
                     "database unavailable; retrying",
                     error=type(exc).__name__,
@@ -103,21 +134,36 @@ class Worker:
             # slots full: wait for a job to finish. Either way a wake-up ends the wait early.
             self._sleep(self.poll_interval)
 
-    @property
-    def active(self) -> int:
-        """Jobs dispatched and not yet finished."""
-        with self._lock:
-            return self._active
-
     def _dispatch(self, pool: ThreadPoolExecutor, job: JobRecord) -> None:
         Log.debug("job claimed", job_id=job.id, document_id=job.uploaded_document_id)
-        with self._lock:
-            self._active += 1
-        pool.submit(self.runner.run, job).add_done_callback(self._finished)
+        with self._changed:
+            self._running[job.id] = job
+        future = pool.submit(self.runner.run, job)
+        future.add_done_callback(lambda done: self._finished(job, done))
 
-    def _finished(self, future: Future[Outcome]) -> None:
-        with self._lock:
-            self._active -= 1
-        if future.exception() is not None:
-            Log.error("job runner crashed", error=type(future.exception()).__name__)
+    def _finished(self, job: JobRecord, future: Future[Outcome]) -> None:
+        with self._changed:
+            self._running.pop(job.id, None)
+            self._changed.notify_all()
+        if not future.cancelled() and future.exception() is not None:
+            # The job stays processing and unrefreshed: its lease expires and it is recovered.
+            Log.error("job runner crashed", job_id=job.id, error=type(future.exception()).__name__)
         self.wake.set()
+
+    def _drain(self) -> bool:
+        """Wait up to the grace period for running jobs; release the rest."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running, timeout=self.shutdown_grace)
+            left = list(self._running.values())
+        if not left:
+            return True
+        try:
+            released = self.jobs.release(left)
+        except DatabaseUnavailable:
+            released = []  # the lease recovers them
+        Log.warning(
+            "grace period over: released running jobs to pending",
+            released=",".join(map(str, released)) or "none",
+            grace_s=self.shutdown_grace,
+        )
+        return False

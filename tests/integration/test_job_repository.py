@@ -170,3 +170,108 @@ def test_contention_every_job_is_claimed_exactly_once(db: Database, pg: object) 
     assert sum(1 for ids_of_one in claimed if ids_of_one) > 1  # they really competed
     assert statuses(db) == {"processing": 2000}
     assert scalar(db, "SELECT max(attempts) FROM pdf_jobs") == 1
+
+
+def expire(db: Database, seconds: int = 600) -> None:
+    with db.get_connection() as conn:
+        conn.execute(
+            "UPDATE pdf_jobs SET locked_at = now() - make_interval(secs => %s) "
+            "WHERE status = 'processing'",
+            (seconds,),
+        )
+
+
+def test_expired_leases_are_recovered_to_pending(db: Database) -> None:
+    add_jobs(db, 2)
+    jobs = JobRepository(db)
+    lost, alive = jobs.claim_jobs("dead-worker", 2)
+    expire(db)
+    assert jobs.heartbeat("live-worker", [alive.id]) == set()  # not its job
+    with db.get_connection() as conn:
+        conn.execute("UPDATE pdf_jobs SET locked_at = now() WHERE id = %s", (alive.id,))
+    recovered = jobs.recover_expired(lease_seconds=300, max_attempts=3)
+    assert [(r["id"], r["status"], r["locked_by"]) for r in recovered] == [
+        (lost.id, "pending", "dead-worker")
+    ]
+    row = jobs.find_by_id(lost.id)
+    assert row is not None
+    assert row["error_message"] == "worker lost: no heartbeat for 300 s (attempt 1 of 3)"
+    assert row["attempts"] == 1  # the lost attempt stays counted
+    assert jobs.claim_next_job("live-worker") is not None  # claimable again
+
+
+def test_an_expired_job_with_no_attempts_left_fails(db: Database) -> None:
+    add_jobs(db, 1)
+    jobs = JobRepository(db)
+    jobs.claim_next_job("dead-worker")
+    with db.get_connection() as conn:
+        conn.execute("UPDATE pdf_jobs SET attempts = 3")
+    expire(db)
+    (recovered,) = jobs.recover_expired(lease_seconds=300, max_attempts=3)
+    assert recovered["status"] == "failed"
+    assert scalar(db, "SELECT error_message FROM pdf_jobs") == (
+        "worker lost: no heartbeat for 300 s (attempt 3 of 3)"
+    )
+
+
+def test_heartbeat_refreshes_only_the_owners_jobs(db: Database) -> None:
+    add_jobs(db, 1)
+    jobs = JobRepository(db)
+    job = jobs.claim_next_job("w")
+    assert job is not None
+    expire(db)
+    assert jobs.heartbeat("w", [job.id]) == {job.id}
+    assert jobs.recover_expired(lease_seconds=300, max_attempts=3) == []
+
+
+def test_release_does_not_charge_the_attempt(db: Database) -> None:
+    add_jobs(db, 2)
+    jobs = JobRepository(db)
+    claimed = jobs.claim_jobs("w", 2)
+    assert jobs.release(claimed) == sorted(j.id for j in claimed)
+    assert statuses(db) == {"pending": 2}
+    assert scalar(db, "SELECT max(attempts) FROM pdf_jobs") == 0
+
+
+def test_recovery_skips_a_job_whose_worker_is_finishing_it(db: Database) -> None:
+    """The finisher holds the row: recovery skips it, and the finisher's outcome stands."""
+    add_jobs(db, 1)
+    jobs = JobRepository(db)
+    job = jobs.claim_next_job("w")
+    assert job is not None
+    expire(db)
+    with db.get_connection() as finisher:
+        finisher.execute(
+            "UPDATE pdf_jobs SET status = 'done' WHERE id = %s AND locked_by = 'w'", (job.id,)
+        )
+        assert jobs.recover_expired(lease_seconds=300, max_attempts=3) == []
+    assert statuses(db) == {"done": 1}
+
+
+def test_a_finisher_that_waited_on_recovery_loses_its_lease(db: Database) -> None:
+    """Recovery holds the row first: the finisher waits, then no longer matches."""
+    add_jobs(db, 1)
+    jobs = JobRepository(db)
+    job = jobs.claim_next_job("w")
+    assert job is not None
+    expire(db)
+    outcome: list[BaseException | None] = []
+    with db.get_connection() as reaper:
+        reaper.execute(
+            "UPDATE pdf_jobs SET status = 'pending', locked_at = NULL WHERE id = %s", (job.id,)
+        )
+
+        def finish() -> None:
+            try:
+                jobs.mark_failed(job, "too late")
+                outcome.append(None)
+            except LeaseLost as exc:
+                outcome.append(exc)
+
+        finishing = threading.Thread(target=finish)
+        finishing.start()
+        finishing.join(0.5)
+        assert finishing.is_alive()  # blocked on the row lock
+    finishing.join(5)
+    assert isinstance(outcome[0], LeaseLost)
+    assert statuses(db) == {"pending": 1}

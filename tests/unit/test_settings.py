@@ -17,6 +17,9 @@ EVERY_FIELD = {
     "DB_POOL_SIZE": ("12", 12),
     "MAX_JOB_ATTEMPTS": ("5", 5),
     "WORKER_CONCURRENCY": ("4", 4),
+    "JOB_LEASE_SECONDS": ("120", 120.0),
+    "JOB_HEARTBEAT_SECONDS": ("5", 5.0),
+    "WORKER_SHUTDOWN_GRACE_SECONDS": ("20", 20.0),
     "RETRY_BACKOFF_BASE_SECONDS": ("2", 2.0),
     "RETRY_BACKOFF_MAX_SECONDS": ("60", 60.0),
     "DOCUMENTS_ROOT": ("/srv/pdfs", Path("/srv/pdfs")),
@@ -83,6 +86,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD': expected 'DEBUG', 'INFO'"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml': expected 'text' or 'json'"),
         ("JOB_POLL_INTERVAL_SECONDS", "-1", "JOB_POLL_INTERVAL_SECONDS='-1'"),
+        ("JOB_HEARTBEAT_SECONDS", "200", "JOB_HEARTBEAT_SECONDS=200 must be at most a third"),
     ],
 )
 def test_invalid_values_name_the_variable(

@@ -23,6 +23,9 @@ class FakeQueue:
         claimed, self.jobs = self.jobs[:limit], self.jobs[limit:]
         return claimed
 
+    def release(self, jobs: list[JobRecord]) -> list[int]:
+        return [job.id for job in jobs]
+
 
 class RecordingRunner:
     def __init__(self) -> None:
@@ -62,6 +65,9 @@ def test_stops_cleanly_on_keyboard_interrupt() -> None:
         def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
             raise KeyboardInterrupt
 
+        def release(self, jobs: list[JobRecord]) -> list[int]:
+            return []
+
     worker = Worker(Interrupting(), RecordingRunner(), "w", sleep=lambda _: None)
     worker.run()  # returns instead of raising
     assert worker.stopping.is_set()
@@ -88,6 +94,9 @@ def test_runs_up_to_concurrency_jobs_at_once() -> None:
             limits.append(limit)
             claimed, jobs = jobs[:limit], jobs[limit:]
             return claimed
+
+        def release(self, jobs: list[JobRecord]) -> list[int]:
+            return []
 
     worker = Worker(Queue(), Blocking(), "w", concurrency=3, poll_interval=0.01)
     thread = threading.Thread(target=worker.run)
@@ -116,6 +125,9 @@ def test_a_database_outage_is_retried_with_backoff() -> None:
             if self.calls > 6:
                 holder[0].stop()
             raise psycopg.OperationalError("connection refused")
+
+        def release(self, jobs: list[JobRecord]) -> list[int]:
+            return []
 
     worker = Worker(Down(), RecordingRunner(), "w", sleep=sleeps.append)
     holder.append(worker)

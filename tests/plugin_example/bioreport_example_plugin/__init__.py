@@ -1,11 +1,16 @@
 """Toy stages that read plain text, not PDFs: the smallest complete bioreport plugin.
 
 - ``PDF_ENGINE=example-text``: decodes the file as UTF-8 text; form feeds separate pages.
+  For reliability tests, a line ``#sleep SECONDS`` makes it take that long and a line
+  ``#crash`` kills the whole process (as a segfault or the OOM killer would).
 - ``PII_ENGINE=example-mask``: replaces the value of ``Patient:``/``Name:``/``DOB:`` lines.
 - ``LLM_ENGINE=example-rows``: turns ``Analyte  value  unit  [H|L]`` lines into biomarkers.
 """
 
+import os
 import re
+import signal
+import time
 from collections import Counter
 from collections.abc import Iterable
 
@@ -28,6 +33,7 @@ ROW = re.compile(
     r"\s+(?P<unit>\S+)(?:\s+(?P<flag>[HL]))?\s*$",
     re.M,
 )
+DIRECTIVE = re.compile(r"^#(?P<command>sleep|crash)[ \t]*(?P<argument>[0-9.]*)[ \t]*$", re.M)
 KIND = {"Patient": "PERSON", "Name": "PERSON", "DOB": "DATE_OF_BIRTH", "MRN": "MRN"}
 
 
@@ -37,6 +43,10 @@ class TextExtractor:
             text = pdf.decode("utf-8")
         except UnicodeDecodeError:
             raise PermanentError("not a text file: the example-text engine reads UTF-8") from None
+        for directive in DIRECTIVE.finditer(text):
+            if directive["command"] == "crash":
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(float(directive["argument"] or 0))
         return ExtractedText(tuple(text.split("\f")), library="example-text 1.0.0")
 
 
