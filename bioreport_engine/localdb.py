@@ -34,6 +34,16 @@ def find_server_binaries() -> Path:
     )
 
 
+def _runuser() -> str:
+    """``runuser`` lives in sbin, which a minimal PATH may lack."""
+    for candidate in (shutil.which("runuser"), "/usr/sbin/runuser", "/sbin/runuser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise ConfigurationError(
+        "running PostgreSQL as root needs runuser (util-linux) to drop to postgres"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -66,7 +76,7 @@ class LocalPostgres:
     def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         command = [tool if tool == "test" else str(self.bin / tool), *args]
         if self.as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
+            command = [_runuser(), "-u", "postgres", "--", *command]
         return subprocess.run(command, capture_output=True, text=True, check=False)
 
     def _check(self, done: subprocess.CompletedProcess[str], action: str) -> None:
