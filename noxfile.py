@@ -52,9 +52,11 @@ def install_project(session: nox.Session, *extra: str) -> None:
 def tests(session: nox.Session) -> None:
     """Every test suite: the engine's (real PostgreSQL) and each plugin's."""
     install_project(session, *TEST_DEPS)
-    session.run("pytest", "tests", *session.posargs)
+    # `python -m pytest` puts the repository root on sys.path: the plugins' tests use the
+    # shared contracts in tests/ and the corpus in benchmarks/.
+    session.run("python", "-m", "pytest", "tests", *session.posargs)
     for plugin in PLUGINS:
-        session.run("pytest", f"plugins/{plugin}/tests", *session.posargs)
+        session.run("python", "-m", "pytest", f"plugins/{plugin}/tests", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -64,7 +66,8 @@ def plugin_tests(session: nox.Session, plugin: str) -> None:
     editable = ["-e"] if EDITABLE else []
     session.install(*editable, ".")
     session.install(*editable, f"plugins/{plugin}", *TEST_DEPS)
-    session.run("pytest", f"plugins/{plugin}/tests", *session.posargs)
+    session.install(EXAMPLE_PLUGIN)  # the contracts use its toy stages around the plugin
+    session.run("python", "-m", "pytest", f"plugins/{plugin}/tests", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -90,3 +93,10 @@ def chaos(session: nox.Session) -> None:
     """K workers over M jobs with random SIGKILLs and a database restart: nothing lost."""
     install_project(session)
     session.run("python", "-m", "benchmarks.chaos", *(session.posargs or ["--jobs", "1000"]))
+
+
+@nox.session(python=PYTHON)
+def bench_extraction(session: nox.Session) -> None:
+    """Rows kept intact and ms per page for each PDF engine, beside the bare library call."""
+    install_project(session, *TEST_DEPS)
+    session.run("python", "-m", "benchmarks.extraction", *session.posargs)

@@ -10,7 +10,13 @@ from importlib.metadata import PackageNotFoundError, version
 from bioreport_engine.errors import PermanentError, StageError, TransientError
 from bioreport_engine.plugins.hookspecs import hookimpl
 from bioreport_engine.report import Biomarker, LabReport
-from bioreport_engine.stages import Anonymizer, PdfExtractor, StageSpec, Structurer
+from bioreport_engine.stages import (
+    Anonymizer,
+    ExtractionLimits,
+    PdfExtractor,
+    StageSpec,
+    Structurer,
+)
 from bioreport_engine.texts import AnonymizedText, ExtractedText
 
 try:
@@ -23,6 +29,7 @@ __all__ = [
     "Anonymizer",
     "Biomarker",
     "ExtractedText",
+    "ExtractionLimits",
     "LabReport",
     "PdfExtractor",
     "PermanentError",

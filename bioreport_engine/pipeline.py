@@ -10,11 +10,18 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
+from bioreport_engine.extraction import IsolatedExtractor, check_size
 from bioreport_engine.plugins.manager import Offer
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.report import LabReport
 from bioreport_engine.settings import EngineSettings
-from bioreport_engine.stages import Anonymizer, PdfExtractor, StageKind, Structurer
+from bioreport_engine.stages import (
+    Anonymizer,
+    ExtractionLimits,
+    PdfExtractor,
+    StageKind,
+    Structurer,
+)
 from bioreport_engine.texts import AnonymizedText, ExtractedText
 
 
@@ -76,22 +83,47 @@ class Pipeline:
         extractor: BuiltStage[PdfExtractor],
         anonymizer: BuiltStage[Anonymizer],
         structurer: BuiltStage[Structurer],
+        limits: ExtractionLimits | None = None,
     ) -> None:
         self.extractor = extractor
         self.anonymizer = anonymizer
         self.structurer = structurer
+        self.limits = limits or ExtractionLimits()
 
     @classmethod
     def build(cls, settings: EngineSettings, registry: StageRegistry) -> "Pipeline":
-        """Select the configured engines (all three checked before any is built) and build them."""
+        """Select the configured engines (all three checked before any is built) and build them.
+
+        With ``PDF_ISOLATION=process`` the extractor is built in child processes instead
+        (one per concurrent job), where the time and memory limits apply.
+        """
         pdf = registry.pdf_extractor(settings.pdf_engine)
         pii = registry.anonymizer(settings.pii_engine)
         llm = registry.structurer(settings.llm_engine)
+        if settings.pdf_isolation == "process":
+            extractor = BuiltStage[PdfExtractor](
+                IsolatedExtractor(
+                    pdf.spec.key,
+                    processes=settings.worker_concurrency,
+                    memory_mb=settings.pdf_memory_limit_mb,
+                    load_plugins=settings.bioreport_load_plugins,
+                    disable_plugins=settings.bioreport_disable_plugins,
+                ),
+                StageInfo(StageKind.PDF, pdf.spec.key, pdf.plugin.distribution, pdf.plugin.version),
+            )
+        else:
+            extractor = build_stage(StageKind.PDF, pdf)
         return cls(
-            build_stage(StageKind.PDF, pdf),
+            extractor,
             build_stage(StageKind.PII, pii),
             build_stage(StageKind.LLM, llm),
+            settings.extraction_limits,
         )
+
+    def close(self) -> None:
+        """Stop the extractor's child processes, if any."""
+        if isinstance(self.extractor.stage, IsolatedExtractor):
+            self.extractor.stage.close()
 
     @property
     def stages(self) -> tuple[StageInfo, ...]:
@@ -99,8 +131,9 @@ class Pipeline:
 
     def run(self, pdf: bytes) -> PipelineResult:
         timings: dict[str, float] = {}
+        check_size(pdf, self.limits)
         with _timed(timings, "extract"), self.extractor.guard():
-            extracted = self.extractor.stage.extract(pdf)
+            extracted = self.extractor.stage.extract(pdf, self.limits)
         with _timed(timings, "anonymize"), self.anonymizer.guard():
             anonymized = self.anonymizer.stage.anonymize(extracted)
         if not isinstance(anonymized, AnonymizedText):

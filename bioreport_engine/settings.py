@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bioreport_engine.errors import ConfigurationError
+from bioreport_engine.stages import ExtractionLimits
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 NameList = Annotated[tuple[str, ...], NoDecode]
@@ -49,6 +50,12 @@ class EngineSettings(BaseSettings):
     documents_root: Path = Path("var/documents")
     store_anonymized_text: bool = True
 
+    pdf_max_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+    pdf_max_pages: int = Field(50, ge=1, le=10000)
+    pdf_timeout_seconds: float = Field(60, gt=0, le=3600)
+    pdf_memory_limit_mb: int = Field(1024, ge=256, le=65536)
+    pdf_isolation: Literal["process", "none"] = "process"
+
     pdf_engine: str = "pdfplumber"
     pii_engine: str = "presidio"
     llm_engine: str = "openai"
@@ -76,6 +83,15 @@ class EngineSettings(BaseSettings):
                 f"JOB_LEASE_SECONDS={self.job_lease_seconds:g}, or live jobs would be recovered"
             )
         return self
+
+    @property
+    def extraction_limits(self) -> ExtractionLimits:
+        return ExtractionLimits(
+            self.pdf_max_bytes,
+            self.pdf_max_pages,
+            self.pdf_timeout_seconds,
+            self.pdf_memory_limit_mb,
+        )
 
     @property
     def pool_size(self) -> int:

@@ -33,15 +33,26 @@ class StageKind(StrEnum):
         return {"pdf": "PDF engines", "pii": "PII engines", "llm": "LLM engines"}[self.value]
 
 
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """What a PDF may cost. The engine checks the size and enforces the time and memory limits
+    (by running the extractor in a child process); the extractor checks the page count."""
+
+    max_bytes: int = 25 * 1024 * 1024
+    max_pages: int = 50
+    timeout_seconds: float = 60.0
+    memory_mb: int = 1024
+
+
 class PdfExtractor(Protocol):
     """Extracts the text of a PDF, page by page.
 
     Each table row (analyte, value, flag, unit, reference range) must come out on one line, cells
     in column order, pages in order. Raise :class:`~bioreport_engine.PermanentError` for input
-    that can never be read (corrupt, encrypted, no text layer, over a limit).
+    that can never be read (corrupt, encrypted, no text layer, more than ``limits.max_pages``).
     """
 
-    def extract(self, pdf: bytes) -> ExtractedText:
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
         """Return the text of ``pdf`` (the file's bytes)."""
         ...
 

@@ -34,9 +34,16 @@ class DocumentStore:
             )
         return candidate
 
-    def read(self, storage_path: str, document_id: int) -> bytes:
+    def read(self, storage_path: str, document_id: int, max_bytes: int | None = None) -> bytes:
+        """The file's bytes; a file over ``max_bytes`` fails before it is read into memory."""
         path = self.path_of(storage_path, document_id)
         try:
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise PermanentError(
+                    f"the file is {size / 1e6:.1f} MB, over the limit of "
+                    f"{max_bytes / 1e6:.1f} MB (PDF_MAX_BYTES)"
+                )
             return path.read_bytes()
         except FileNotFoundError:
             raise PermanentError(

@@ -7,6 +7,7 @@ from bioreport_engine import (
     Anonymizer,
     Biomarker,
     ExtractedText,
+    ExtractionLimits,
     LabReport,
     PdfExtractor,
     PermanentError,
@@ -19,7 +20,7 @@ PATIENT = "Jane Roe"
 
 
 class FakeExtractor:
-    def extract(self, pdf: bytes) -> ExtractedText:
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
         if not pdf.startswith(b"%PDF"):
             raise PermanentError("not a PDF")
         return ExtractedText((f"Patient: {PATIENT}", "Glucose 105 mg/dL H"), "fake 1")

@@ -78,11 +78,14 @@ def run(args: argparse.Namespace) -> int:
     settings, registry = start(stderr_if(args.json))
     pipeline = Pipeline.build(settings, registry)
     failures = 0
-    for path in args.files:
-        entry = process_file(pipeline, path, args.show_raw)
-        failures += not entry["ok"]
-        if args.json:
-            print(json.dumps(entry), flush=True)
-        else:
-            print_text(entry)
+    try:
+        for path in args.files:
+            entry = process_file(pipeline, path, args.show_raw)
+            failures += not entry["ok"]
+            if args.json:
+                print(json.dumps(entry), flush=True)
+            else:
+                print_text(entry)
+    finally:
+        pipeline.close()
     return 1 if failures else 0

@@ -113,6 +113,8 @@ def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
         finally:
             for helper in helpers:
                 helper.stop()
+            if worker.active == 0:  # else the children exit when our end of their pipe closes
+                pipeline.close()
     if not finished:
         # Job threads still run with jobs already released: leave without waiting for them.
         sys.stdout.flush()

@@ -66,7 +66,7 @@ class JobRunner:
         document = self.documents.find_by_id(job.uploaded_document_id)
         if document is None:
             raise PermanentError(f"uploaded_documents.id={job.uploaded_document_id} does not exist")
-        pdf = self.store.read(document.storage_path, document.id)
+        pdf = self.store.read(document.storage_path, document.id, self.pipeline.limits.max_bytes)
         return self.pipeline.run(pdf)
 
     def _handle_failure(self, job: JobRecord, exc: Exception) -> Outcome:

@@ -14,7 +14,9 @@ from tests.fakes import PATIENT, FailingBuildPlugin, FakePlugin, LeakyPlugin
 def build(
     manager: PluginManager, pdf_engine: str = "fake", pii_engine: str = "fake", llm_engine: str = ""
 ) -> Pipeline:
-    settings = EngineSettings(pdf_engine=pdf_engine, pii_engine=pii_engine, llm_engine=llm_engine)
+    settings = EngineSettings(
+        pdf_engine=pdf_engine, pii_engine=pii_engine, llm_engine=llm_engine, pdf_isolation="none"
+    )
     return Pipeline.build(settings, StageRegistry.from_manager(manager))
 
 

@@ -19,6 +19,7 @@ from bioreport_engine import (
     Anonymizer,
     Biomarker,
     ExtractedText,
+    ExtractionLimits,
     LabReport,
     PdfExtractor,
     PermanentError,
@@ -38,7 +39,7 @@ KIND = {"Patient": "PERSON", "Name": "PERSON", "DOB": "DATE_OF_BIRTH", "MRN": "M
 
 
 class TextExtractor:
-    def extract(self, pdf: bytes) -> ExtractedText:
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
         try:
             text = pdf.decode("utf-8")
         except UnicodeDecodeError:

@@ -1,0 +1,46 @@
+"""pdfplumber's ``extract_text()``: characters grouped into lines by position, so a table row
+(analyte, value, flag, unit, range) comes out as one line with its cells in column order.
+``layout=True`` keeps the same rows but pads them with runs of spaces; the plain form was as
+good on the synthetic corpus and shorter (``nox -s bench_extraction``)."""
+
+import io
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from bioreport_engine import ExtractedText, ExtractionLimits, PermanentError
+from bioreport_engine.extraction import check_page_count, require_pdf, require_text
+
+LIBRARY = f"pdfplumber {pdfplumber.__version__}"
+
+
+class PdfplumberExtractor:
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
+        require_pdf(pdf)
+        try:
+            pages = self._pages(pdf, limits)
+        except PdfminerException as wrapped:  # pdfplumber wraps pdfminer's errors
+            cause = wrapped.args[0] if wrapped.args else wrapped
+            raise PermanentError(_describe(cause)) from None
+        except (PSException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
+            raise PermanentError(_describe(exc)) from None
+        require_text(pages)
+        return ExtractedText(pages, library=LIBRARY)
+
+    def _pages(self, pdf: bytes, limits: ExtractionLimits) -> tuple[str, ...]:
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            check_page_count(len(document.pages), limits)
+            texts = []
+            for page in document.pages:
+                texts.append(page.extract_text() or "")
+                page.close()  # frees the page's cached objects: memory stays flat
+            return tuple(texts)
+
+
+def _describe(cause: object) -> str:
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return "the PDF is encrypted or password-protected"
+    return "the PDF is corrupt or truncated"
