@@ -186,6 +186,9 @@ def test_a_short_chaos_run_loses_and_duplicates_nothing() -> None:
 
 def test_the_chaos_script_prints_its_verdict() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.chaos", "--help"], capture_output=True, text=True
+        [sys.executable, "-m", "benchmarks.chaos", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],  # the tests run from a temporary folder
     )
     assert "lost=0 duplicate_results=0" in done.stdout
