@@ -1,0 +1,27 @@
+"""``PII_ENGINE=presidio``: lab-report-aware anonymization on Microsoft Presidio and spaCy."""
+
+from collections.abc import Iterable
+
+from bioreport_engine import Anonymizer, StageSpec, hookimpl
+from bioreport_engine.settings import load_settings
+from bioreport_pii_presidio.settings import PresidioSettings
+
+
+def _build() -> Anonymizer:
+    from bioreport_pii_presidio.anonymizer import PresidioAnonymizer  # imports spaCy, Presidio
+
+    return PresidioAnonymizer(load_settings(PresidioSettings))
+
+
+@hookimpl
+def bioreport_anonymizers() -> Iterable[StageSpec[Anonymizer]]:
+    return [
+        StageSpec(
+            "presidio",
+            _build,
+            settings=PresidioSettings,
+            summary="Presidio + spaCy NER, lab-report aware (labelled fields, lab vocabulary)",
+            # One spaCy pipeline per process, called from one thread at a time.
+            thread_safe=False,
+        )
+    ]
