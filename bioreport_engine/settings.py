@@ -41,11 +41,13 @@ class EngineSettings(BaseSettings):
     max_job_attempts: int = Field(3, ge=1, le=100)
     job_poll_interval_seconds: float = Field(5, gt=0, le=3600)
     worker_concurrency: int = Field(1, ge=1, le=256)
-    job_lease_seconds: float = Field(300, ge=2, le=86400)
+    job_lease_seconds: float = Field(600, ge=2, le=86400)
     job_heartbeat_seconds: float = Field(10, gt=0, le=3600)
     worker_shutdown_grace_seconds: float = Field(30, ge=0, le=3600)
     retry_backoff_base_seconds: float = Field(10, ge=0, le=86400)
     retry_backoff_max_seconds: float = Field(900, ge=0, le=86400)
+
+    metrics_port: int | None = Field(None, ge=1, le=65535)
 
     documents_root: Path = Path("var/documents")
     store_anonymized_text: bool = True

@@ -5,10 +5,20 @@ import sys
 from collections.abc import Sequence
 
 from bioreport_engine import __version__
-from bioreport_engine.cli import config, db, enqueue, jobs, plugins, process, worker
+from bioreport_engine.cli import (
+    config,
+    db,
+    demo,
+    enqueue,
+    health,
+    jobs,
+    plugins,
+    process,
+    worker,
+)
 from bioreport_engine.errors import ConfigurationError
 
-COMMANDS = (plugins, config, process, db, worker, enqueue, jobs)
+COMMANDS = (demo, plugins, config, process, db, worker, enqueue, jobs, health)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,12 +9,13 @@ import uuid
 
 import psycopg
 
-from bioreport_engine.db.connection import Database
+from bioreport_engine.db.connection import Database, DatabaseUnavailable
 from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.db.migrate import applied_versions, available_migrations
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.log import Log
+from bioreport_engine.metrics import HealthServer
 from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
@@ -58,64 +59,90 @@ def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30
         )
 
 
+class WorkerProcess:
+    """Everything one worker process runs, built from the settings (nothing started yet)."""
+
+    def __init__(self, settings: EngineSettings, registry: StageRegistry) -> None:
+        self.settings = settings
+        self.store = DocumentStore(settings.documents_root)
+        self.store.check()
+        self.db = Database.from_settings(settings)
+        started = time.perf_counter()
+        self.pipeline = Pipeline.build(settings, registry)
+        Log.info(
+            "pipeline built",
+            stages=",".join(f"{s.kind.value}:{s.name}" for s in self.pipeline.stages),
+            ms=round((time.perf_counter() - started) * 1000),
+        )
+        self.jobs = JobRepository(self.db)
+        runner = JobRunner(
+            self.pipeline,
+            self.jobs,
+            UploadedDocumentsRepository(self.db),
+            self.store,
+            RetryPolicy(
+                settings.max_job_attempts,
+                settings.retry_backoff_base_seconds,
+                settings.retry_backoff_max_seconds,
+            ),
+            settings.store_anonymized_text,
+            write_deadline_seconds=settings.job_lease_seconds,
+        )
+        self.worker = Worker(
+            self.jobs,
+            runner,
+            new_worker_id(),
+            concurrency=settings.worker_concurrency,
+            poll_interval=settings.job_poll_interval_seconds,
+            shutdown_grace=settings.worker_shutdown_grace_seconds,
+        )
+        self.helpers: tuple[Listener | LeaseKeeper, ...] = (
+            Listener(self.db, self.worker.wake),
+            LeaseKeeper(
+                self.jobs,
+                self.worker.worker_id,
+                self.worker.running_jobs,
+                heartbeat_seconds=settings.job_heartbeat_seconds,
+                lease_seconds=settings.job_lease_seconds,
+                max_attempts=settings.max_job_attempts,
+            ),
+        )
+        self.status = HealthServer(settings, self)
+
+    def ready(self) -> bool:
+        """The database answers (the stages were built in ``__init__``)."""
+        try:
+            with self.db.get_connection() as conn:
+                conn.execute("SELECT 1")
+            return True
+        except DatabaseUnavailable:
+            return False
+
+    def serve(self) -> bool:
+        """Run until the worker is stopped; ``True`` when every running job finished."""
+        wait_for_database(self.db, self.worker.stopping)
+        with self.db:
+            self.status.start()
+            for helper in self.helpers:
+                helper.start()
+            try:
+                finished = self.worker.run()
+            finally:
+                for helper in self.helpers:
+                    helper.stop()
+                for helper in self.helpers:
+                    helper.join(timeout=5)
+                self.status.stop()
+                if self.worker.active == 0:  # else the children exit when their pipe closes
+                    self.pipeline.close()
+        return finished
+
+
 def run_worker(settings: EngineSettings, registry: StageRegistry) -> None:
     """The ``bioreport worker`` process: returns (or exits) after a graceful shutdown."""
-    store = DocumentStore(settings.documents_root)
-    store.check()
-    db = Database.from_settings(settings)
-    started = time.perf_counter()
-    pipeline = Pipeline.build(settings, registry)
-    Log.info(
-        "pipeline built",
-        stages=",".join(f"{s.kind.value}:{s.name}" for s in pipeline.stages),
-        ms=round((time.perf_counter() - started) * 1000),
-    )
-    jobs = JobRepository(db)
-    runner = JobRunner(
-        pipeline,
-        jobs,
-        UploadedDocumentsRepository(db),
-        store,
-        RetryPolicy(
-            settings.max_job_attempts,
-            settings.retry_backoff_base_seconds,
-            settings.retry_backoff_max_seconds,
-        ),
-        settings.store_anonymized_text,
-        write_deadline_seconds=settings.job_lease_seconds,
-    )
-    worker = Worker(
-        jobs,
-        runner,
-        new_worker_id(),
-        concurrency=settings.worker_concurrency,
-        poll_interval=settings.job_poll_interval_seconds,
-        shutdown_grace=settings.worker_shutdown_grace_seconds,
-    )
-    worker.install_signal_handlers()
-    wait_for_database(db, worker.stopping)
-    helpers = (
-        Listener(db, worker.wake),
-        LeaseKeeper(
-            jobs,
-            worker.worker_id,
-            worker.running_jobs,
-            heartbeat_seconds=settings.job_heartbeat_seconds,
-            lease_seconds=settings.job_lease_seconds,
-            max_attempts=settings.max_job_attempts,
-        ),
-    )
-    with db:
-        for helper in helpers:
-            helper.start()
-        try:
-            finished = worker.run()
-        finally:
-            for helper in helpers:
-                helper.stop()
-            if worker.active == 0:  # else the children exit when our end of their pipe closes
-                pipeline.close()
-    if not finished:
+    process = WorkerProcess(settings, registry)
+    process.worker.install_signal_handlers()
+    if not process.serve():
         # Job threads still run with jobs already released: leave without waiting for them.
         sys.stdout.flush()
         sys.stderr.flush()

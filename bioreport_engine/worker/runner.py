@@ -11,6 +11,7 @@ from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.log import Log
+from bioreport_engine.metrics import JOBS, LLM_ROWS_DROPPED, RETRIES, STAGE_SECONDS
 from bioreport_engine.pipeline import Pipeline, PipelineResult
 from bioreport_engine.storage import DocumentStore
 from bioreport_engine.worker.retry import Decision, RetryPolicy
@@ -35,7 +36,7 @@ class JobRunner:
         store: DocumentStore,
         policy: RetryPolicy,
         store_text: bool = True,
-        write_deadline_seconds: float = 300.0,
+        write_deadline_seconds: float = 600.0,
     ) -> None:
         self.pipeline = pipeline
         self.jobs = jobs
@@ -58,6 +59,10 @@ class JobRunner:
             outcome = self._record(lambda: self.jobs.mark_done(job, result, self.store_text), job)
             if outcome is Outcome.DONE:
                 context["biomarkers"] = _biomarker_count(result)
+                _observe(result)
+        JOBS.labels(outcome.value).inc()
+        if outcome is Outcome.RETRY:
+            RETRIES.inc()
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         Log.info(f"job {outcome.value}", **context, attempt=job.attempts, ms=elapsed_ms)
         return outcome
@@ -119,3 +124,10 @@ class JobRunner:
 
 def _biomarker_count(result: PipelineResult) -> int:
     return 0 if result.report is None else len(result.report.biomarkers)
+
+
+def _observe(result: PipelineResult) -> None:
+    for stage, ms in result.timings_ms.items():
+        STAGE_SECONDS.labels(stage).observe(ms / 1000)
+    if result.report is not None and result.report.ungrounded_rows:
+        LLM_ROWS_DROPPED.inc(result.report.ungrounded_rows)

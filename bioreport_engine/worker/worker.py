@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import FrameType
@@ -58,7 +59,8 @@ class Worker:
         self.stopping = threading.Event()
         self._running: dict[int, JobRecord] = {}
         self._changed = threading.Condition()
-        self.ticks = 0  # loop iterations: the health check watches it move
+        self.ticks = 0  # loop iterations
+        self.last_tick = time.monotonic()  # the health check watches it move
 
     # -- control -----------------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class Worker:
         outage_delay = 0.5
         while not self.stopping.is_set():
             self.ticks += 1
+            self.last_tick = time.monotonic()
             self.wake.clear()
             free = self.concurrency - self.active
             try:

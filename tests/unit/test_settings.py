@@ -23,6 +23,7 @@ EVERY_FIELD = {
     "RETRY_BACKOFF_BASE_SECONDS": ("2", 2.0),
     "RETRY_BACKOFF_MAX_SECONDS": ("60", 60.0),
     "DOCUMENTS_ROOT": ("/srv/pdfs", Path("/srv/pdfs")),
+    "METRICS_PORT": ("9100", 9100),
     "STORE_ANONYMIZED_TEXT": ("false", False),
     "JOB_POLL_INTERVAL_SECONDS": ("0.5", 0.5),
     "PDF_MAX_BYTES": ("1000000", 1000000),
@@ -91,7 +92,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD': expected 'DEBUG', 'INFO'"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml': expected 'text' or 'json'"),
         ("JOB_POLL_INTERVAL_SECONDS", "-1", "JOB_POLL_INTERVAL_SECONDS='-1'"),
-        ("JOB_HEARTBEAT_SECONDS", "200", "JOB_HEARTBEAT_SECONDS=200 must be at most a third"),
+        ("JOB_HEARTBEAT_SECONDS", "250", "JOB_HEARTBEAT_SECONDS=250 must be at most a third"),
     ],
 )
 def test_invalid_values_name_the_variable(

@@ -1,0 +1,189 @@
+"""The main job on a zero-configuration default: a database (embedded when none is
+configured), the migrations, the bundled sample reports, the real worker until the queue is
+drained, and a table of what it found.
+
+The embedded PostgreSQL is for this demonstration only: ``bioreport worker`` never starts one.
+"""
+
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bioreport_engine.db.connection import Database
+from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.jobs import JobRepository
+from bioreport_engine.db.migrate import migrate
+from bioreport_engine.errors import ConfigurationError
+from bioreport_engine.localdb import LocalPostgres
+from bioreport_engine.plugins.registry import discover
+from bioreport_engine.settings import EngineSettings
+from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.app import WorkerProcess
+
+DATABASE = "bioreport"
+
+
+@contextmanager
+def database_for(settings: EngineSettings, folder: Path) -> Iterator[EngineSettings]:
+    """The configured database, or an embedded one in ``folder`` when DB_HOST is not set."""
+    if settings.db_host:
+        yield settings
+        return
+    try:
+        server = LocalPostgres(folder)
+        if not server.initialised:
+            server.init()
+    except ConfigurationError:  # the postgres user cannot reach the project folder
+        server = LocalPostgres(Path(tempfile.mkdtemp(prefix="bioreport-demo-")) / "postgres")
+        server.folder.parent.chmod(0o755)
+        server.init()
+    print(f"No DB_HOST configured: starting an embedded PostgreSQL in {server.folder}")
+    server.start()
+    try:
+        server.ensure_database(DATABASE)
+        update = {
+            "db_host": "127.0.0.1",
+            "db_port": server.port,
+            "db_database": DATABASE,
+            "db_username": server.user,
+        }
+        yield settings.model_copy(update=update)
+    finally:
+        server.stop()
+
+
+def without_llm_unless_configured(settings: EngineSettings) -> EngineSettings:
+    import os
+
+    if settings.llm_engine.strip().lower() != "openai":
+        return settings
+    if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+        return settings
+    print(
+        "No OPENAI_API_KEY or OPENAI_BASE_URL: running with LLM_ENGINE=none (no structuring).\n"
+        "  To structure the reports into biomarker rows, set OPENAI_API_KEY, or point\n"
+        "  OPENAI_BASE_URL at an OpenAI-compatible server (python -m benchmarks.fake_openai)."
+    )
+    return settings.model_copy(update={"llm_engine": "none"})
+
+
+def enqueue(db: Database, store: DocumentStore, files: Sequence[Path]) -> list[int]:
+    documents, jobs = UploadedDocumentsRepository(db), JobRepository(db)
+    job_ids = []
+    for path in files:
+        storage_path, size = store.save(path)
+        job_ids.append(jobs.enqueue(documents.create(storage_path, path.name, size)))
+    return job_ids
+
+
+def progress(db: Database, job_ids: list[int]) -> tuple[int, int]:
+    with db.get_connection() as conn:
+        row = conn.execute(
+            """SELECT count(*) FILTER (WHERE status = 'done') AS done,
+                      count(*) FILTER (WHERE status = 'failed') AS failed
+               FROM pdf_jobs WHERE id = ANY(%s)""",
+            (job_ids,),
+        ).fetchone()
+    assert row is not None
+    return int(row["done"]), int(row["failed"])
+
+
+def wait_until_drained(db: Database, job_ids: list[int], timeout: float) -> None:
+    shown = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, failed = progress(db, job_ids)
+        line = f"processed {done + failed}/{len(job_ids)}  (done {done}, failed {failed})"
+        if line != shown:
+            end = "\r" if sys.stdout.isatty() else "\n"
+            print(line, end=end, flush=True)
+            shown = line
+        if done + failed == len(job_ids):
+            print()
+            return
+        time.sleep(0.2)
+    raise ConfigurationError(f"the queue was not drained within {timeout:.0f} s")
+
+
+def results(db: Database, job_ids: list[int]) -> list[dict[str, Any]]:
+    with db.get_connection() as conn:
+        return conn.execute(
+            """SELECT u.original_filename AS document, j.status, j.error_message,
+                      r.page_count, r.entity_counts, r.timings_ms,
+                      (SELECT count(*) FROM biomarker_results b
+                       WHERE b.uploaded_document_id = u.id) AS biomarkers
+               FROM pdf_jobs j JOIN uploaded_documents u ON u.id = j.uploaded_document_id
+               LEFT JOIN document_results r ON r.uploaded_document_id = u.id
+               WHERE j.id = ANY(%s) ORDER BY j.id""",
+            (job_ids,),
+        ).fetchall()
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    header = (
+        "document",
+        "pages",
+        "biomarkers",
+        "entities removed",
+        "extract ms",
+        "anonymize ms",
+        "structure ms",
+    )
+    lines = [header]
+    for row in rows:
+        if row["status"] != "done":
+            lines.append(
+                (row["document"], "-", "-", "-", "failed:", row["error_message"] or "", "")
+            )
+            continue
+        timings = row["timings_ms"] or {}
+        lines.append(
+            (
+                row["document"],
+                str(row["page_count"]),
+                str(row["biomarkers"]),
+                str(sum((row["entity_counts"] or {}).values())),
+                *(
+                    f"{timings.get(stage, 0):.0f}"
+                    for stage in ("extract", "anonymize", "structure")
+                ),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) for line in lines
+    )
+
+
+def run_demo(settings: EngineSettings, files: Sequence[Path], timeout: float = 600) -> int:
+    if not files:
+        raise ConfigurationError("no sample PDFs given")
+    settings = without_llm_unless_configured(settings)
+    with database_for(settings, Path("var/postgres")) as settings:
+        with Database(settings.conninfo()).connect() as conn:
+            migrate(conn)
+        store = DocumentStore(settings.documents_root)
+        store.root.mkdir(parents=True, exist_ok=True)
+        registry = discover(settings.bioreport_load_plugins, settings.bioreport_disable_plugins)
+        print("Building the pipeline (loading the anonymizer's language model takes a moment) ...")
+        process = WorkerProcess(settings, registry)
+        serving = threading.Thread(target=process.serve, name="bioreport-demo-worker")
+        serving.start()
+        try:
+            with Database(settings.conninfo(), max_size=2) as db:
+                job_ids = enqueue(db, store, files)
+                print(f"Queued {len(job_ids)} reports; the worker is processing them:")
+                wait_until_drained(db, job_ids, timeout)
+                rows = results(db, job_ids)
+        finally:
+            process.worker.stop()
+            serving.join()
+    print("\nResults:")
+    print(table(rows))
+    failed = sum(row["status"] != "done" for row in rows)
+    return 1 if failed else 0

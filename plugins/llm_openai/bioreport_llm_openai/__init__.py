@@ -1,0 +1,25 @@
+"""``LLM_ENGINE=openai``: biomarker rows from anonymized text with the official openai SDK,
+against OpenAI or any OpenAI-compatible server (vLLM, Ollama, llama.cpp, Azure OpenAI)."""
+
+from collections.abc import Iterable
+
+from bioreport_engine import StageSpec, Structurer, hookimpl
+from bioreport_llm_openai.settings import OpenAISettings
+
+
+def _build() -> Structurer:
+    from bioreport_llm_openai.build import build_structurer  # imports openai
+
+    return build_structurer()
+
+
+@hookimpl
+def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
+    return [
+        StageSpec(
+            "openai",
+            _build,
+            settings=OpenAISettings,
+            summary="official openai SDK: strict JSON schema, grounded rows, shared rate limit",
+        )
+    ]
