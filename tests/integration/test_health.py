@@ -1,0 +1,67 @@
+"""/healthz, /readyz and /metrics of a running worker, and `bioreport health`."""
+
+import re
+import signal
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bioreport_engine.db.connection import Database
+from bioreport_engine.localdb import free_port
+from tests.conftest import run_cli, start_cli
+from tests.integration.helpers import statuses
+
+TOY = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "example-rows"}
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_health_readiness_and_metrics(db: Database, db_env: dict[str, str], tmp_path: Path) -> None:
+    port = free_port()
+    env = {**db_env, **TOY, "METRICS_PORT": str(port), "PDF_ISOLATION": "none"}
+    report = tmp_path / "Jane_Roe_labs.txt"
+    report.write_text("Patient: Jane Roe\nGlucose  105  mg/dL  H\n")
+    worker = start_cli("worker", env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the worker never became healthy"
+            time.sleep(0.2)
+        assert get(f"{base}/readyz")[0] == 200
+        assert run_cli("health", env=env).returncode == 0
+        assert run_cli("health", "--ready", env=env).returncode == 0
+        assert run_cli("enqueue", str(report), env=env).returncode == 0
+        while statuses(db) != {"done": 1}:
+            assert time.monotonic() < deadline + 30
+            time.sleep(0.1)
+        status, metrics = get(f"{base}/metrics")
+        assert status == 200
+        assert 'bioreport_jobs_total{outcome="done"} 1.0' in metrics
+        assert 'bioreport_queue_depth{status="pending"} 0.0' in metrics
+        assert re.search(r'bioreport_stage_duration_seconds_count\{stage="extract"\} 1\.0', metrics)
+        labels = set(re.findall(r'(\w+)="', metrics))
+        assert labels <= {"outcome", "status", "stage", "le"}
+        assert "Jane" not in metrics and "Roe" not in metrics
+        assert get(f"{base}/nope")[0] == 404
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=30)
+    assert run_cli("health", env=env).returncode == 1  # nothing listens any more
+
+
+def test_health_needs_the_metrics_port() -> None:
+    done = run_cli("health")
+    assert done.returncode == 2 and "METRICS_PORT" in done.stderr
