@@ -29,7 +29,9 @@ SET status = 'processing', attempts = job.attempts + 1, locked_by = %(worker)s,
     locked_at = now(), updated_at = now()
 FROM next
 WHERE job.id = next.id
-RETURNING job.id, job.uploaded_document_id, job.attempts, job.locked_by
+RETURNING job.id, job.uploaded_document_id, job.attempts, job.locked_by,
+    (SELECT storage_path FROM uploaded_documents d WHERE d.id = job.uploaded_document_id)
+        AS storage_path
 """
 CLAIM_NEXT = CLAIM.format(only_id="")
 CLAIM_ONE = CLAIM.format(only_id="AND id = %(job_id)s")
@@ -50,6 +52,8 @@ class JobRecord:
     uploaded_document_id: int
     attempts: int
     locked_by: str
+    #: The document's file, fetched by the claim itself (``None``: the document row is gone).
+    storage_path: str | None = None
 
 
 class JobRepository:
@@ -85,7 +89,8 @@ class JobRepository:
             ).fetchone()
             if owned is None:
                 raise LeaseLost(f"job {job.id} is no longer owned by this worker")
-            write_results(conn, job.id, job.uploaded_document_id, result, store_text)
+            with conn.pipeline():  # the result rows travel in one round trip
+                write_results(conn, job.id, job.uploaded_document_id, result, store_text)
 
     def mark_failed(self, job: JobRecord, error: str) -> None:
         """End the job ``failed`` with ``error`` (short, no document data)."""

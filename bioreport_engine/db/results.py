@@ -24,7 +24,8 @@ INSERT_BIOMARKER = """
 INSERT INTO biomarker_results (
     document_result_id, uploaded_document_id, position, analyte, value, value_text, unit,
     reference_low, reference_high, reference_text, flag)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+VALUES ((SELECT id FROM document_results WHERE uploaded_document_id = %s),
+        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
 
 
@@ -43,7 +44,7 @@ def write_results(
         }
         for info in result.stages
     }
-    row = conn.execute(
+    cursor = conn.execute(
         UPSERT_DOCUMENT,
         {
             "document_id": document_id,
@@ -57,29 +58,27 @@ def write_results(
             "report": None if result.report is None else Jsonb(result.report.to_dict()),
             "timings": Jsonb(dict(result.timings_ms)),
         },
-    ).fetchone()
-    assert row is not None
-    result_id = int(row["id"])
+    )
     conn.execute("DELETE FROM biomarker_results WHERE uploaded_document_id = %s", (document_id,))
     biomarkers = () if result.report is None else result.report.biomarkers
-    with conn.cursor() as cur:
-        cur.executemany(
-            INSERT_BIOMARKER,
-            [
-                (
-                    result_id,
-                    document_id,
-                    position,
-                    b.analyte,
-                    b.value,
-                    b.value_text,
-                    b.unit,
-                    b.reference_low,
-                    b.reference_high,
-                    b.reference_text,
-                    b.flag,
-                )
-                for position, b in enumerate(biomarkers, start=1)
-            ],
+    rows = [
+        (
+            document_id,
+            document_id,
+            position,
+            b.analyte,
+            b.value,
+            b.value_text,
+            b.unit,
+            b.reference_low,
+            b.reference_high,
+            b.reference_text,
+            b.flag,
         )
-    return result_id
+        for position, b in enumerate(biomarkers, start=1)
+    ]
+    with conn.cursor() as cur:
+        cur.executemany(INSERT_BIOMARKER, rows)
+    row = cursor.fetchone()  # read last: in pipeline mode everything above goes at once
+    assert row is not None
+    return int(row["id"])

@@ -68,10 +68,15 @@ class JobRunner:
         return outcome
 
     def process(self, job: JobRecord) -> PipelineResult:
-        document = self.documents.find_by_id(job.uploaded_document_id)
-        if document is None:
+        storage_path = job.storage_path
+        if storage_path is None:  # not fetched by the claim: look it up
+            document = self.documents.find_by_id(job.uploaded_document_id)
+            storage_path = None if document is None else document.storage_path
+        if storage_path is None:
             raise PermanentError(f"uploaded_documents.id={job.uploaded_document_id} does not exist")
-        pdf = self.store.read(document.storage_path, document.id, self.pipeline.limits.max_bytes)
+        pdf = self.store.read(
+            storage_path, job.uploaded_document_id, self.pipeline.limits.max_bytes
+        )
         return self.pipeline.run(pdf)
 
     def _handle_failure(self, job: JobRecord, exc: Exception) -> Outcome:

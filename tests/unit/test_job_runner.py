@@ -7,6 +7,8 @@ import pytest
 from bioreport_engine.db.documents import UploadedDocument
 from bioreport_engine.db.jobs import JobRecord, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
+from bioreport_engine.pipeline import PipelineResult
+from bioreport_engine.texts import AnonymizedText, ExtractedText
 from bioreport_engine.worker.retry import RetryPolicy
 from bioreport_engine.worker.runner import JobRunner, Outcome
 
@@ -15,6 +17,9 @@ def make_runner(error: Exception | None = None) -> tuple[JobRunner, MagicMock, M
     pipeline, jobs, documents, store = MagicMock(), MagicMock(), MagicMock(), MagicMock()
     documents.find_by_id.return_value = UploadedDocument(10, "a.pdf", "a.pdf", "pdf", 1, None)  # type: ignore[arg-type]
     store.read.return_value = b"%PDF"
+    pipeline.run.return_value = PipelineResult(
+        ExtractedText(("raw",)), AnonymizedText("anon"), None, {"extract": 1.0}, ()
+    )
     if error is not None:
         pipeline.run.side_effect = error
     runner = JobRunner(pipeline, jobs, documents, store, RetryPolicy(3, 10, 900))

@@ -1,0 +1,84 @@
+"""Shared by the benchmarks: a scratch database on the machine's PostgreSQL, worker processes,
+and no-op documents."""
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from bioreport_engine.db.connection import Database
+from bioreport_engine.db.migrate import migrate
+
+ADMIN = os.environ.get(
+    "BENCH_DATABASE_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+)
+#: Toy stages from tests/plugin_example: next to no work, so the queue's own cost shows.
+NOOP_STAGES = {
+    "PDF_ENGINE": "example-text",
+    "PII_ENGINE": "example-mask",
+    "LLM_ENGINE": "none",
+    "PDF_ISOLATION": "none",
+}
+
+
+@contextmanager
+def scratch_database() -> Iterator[tuple[str, dict[str, str]]]:
+    """A migrated database on the machine's server: (conninfo, the engine's DB_* settings)."""
+    name = f"bioreport_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    params = {**conninfo_to_dict(ADMIN), "dbname": name}
+    conninfo = make_conninfo(**params)  # type: ignore[arg-type]
+    try:
+        with Database(conninfo).connect() as conn:
+            migrate(conn)
+        yield (
+            conninfo,
+            {
+                "DB_HOST": str(params.get("host", "127.0.0.1")),
+                "DB_PORT": str(params.get("port", "5432")),
+                "DB_DATABASE": name,
+                "DB_USERNAME": str(params.get("user", "postgres")),
+            },
+        )
+    finally:
+        with psycopg.connect(ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed_noop_jobs(conninfo: str, root: Path, count: int) -> None:
+    """``count`` pending jobs over one tiny text document (the no-op stages read text)."""
+    (root / "noop.txt").write_text("Patient: Nobody\nGlucose  100  mg/dL\n")
+    with psycopg.connect(conninfo) as conn:
+        conn.execute(
+            "TRUNCATE uploaded_documents, pdf_jobs, document_results, biomarker_results"
+            " RESTART IDENTITY CASCADE"
+        )
+        conn.execute(
+            """WITH docs AS (
+                   INSERT INTO uploaded_documents (storage_path, original_filename, size_bytes)
+                   SELECT 'noop.txt', 'noop.txt', 40 FROM generate_series(1, %s) RETURNING id)
+               INSERT INTO pdf_jobs (uploaded_document_id) SELECT id FROM docs""",
+            (count,),
+        )
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bioreport_engine", "worker"],
+        env={**os.environ, **env, "LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def count_status(conninfo: str, status: str) -> int:
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute("SELECT count(*) FROM pdf_jobs WHERE status = %s", (status,)).fetchone()
+    return int(row[0]) if row else 0
