@@ -141,3 +141,10 @@ def prod_image(session: nox.Session) -> None:
     session.run(
         "bioreport", "process", "--json", "samples/lab-0000.pdf", env={"LLM_ENGINE": "none"}
     )
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Every benchmark side by side in one run: writes benchmarks/RESULTS.md and results.png."""
+    install_project(session, *TEST_DEPS, *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.run("python", "-m", "benchmarks.report", *session.posargs)

@@ -140,8 +140,8 @@ def main() -> None:
     for drain in result["drains"]:  # type: ignore[attr-defined]
         print(f"{drain.label:45} {drain.rate:8.0f} jobs/s")
     print(
-        f"pick-up latency p50 {result['latency_p50_ms']:.1f} ms, p99 {result['latency_p99_ms']:.1f} ms "
-        f"over {result['latency_samples']} jobs"
+        f"pick-up latency p50 {result['latency_p50_ms']:.1f} ms, "
+        f"p99 {result['latency_p99_ms']:.1f} ms over {result['latency_samples']} jobs"
     )
 
 

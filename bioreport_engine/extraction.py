@@ -157,20 +157,29 @@ class IsolatedExtractor:
         memory_mb: int,
         load_plugins: Sequence[str] | None = None,
         disable_plugins: Sequence[str] = (),
+        wait: bool = True,
     ) -> None:
         self._args = (stage, (load_plugins, tuple(disable_plugins)), memory_mb)
-        children = [self._spawn_unready() for _ in range(processes)]
-        for child in children:  # started together: start-up costs overlap
-            child.wait_ready()
+        self._starting = [self._spawn_unready() for _ in range(processes)]
         self._idle: queue.SimpleQueue[_Child] = queue.SimpleQueue()
-        for child in children:
-            self._idle.put(child)
         self.processes = processes
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait for the children started by the constructor (they start in parallel with
+        whatever the caller builds meanwhile)."""
+        starting, self._starting = self._starting, []
+        for child in starting:
+            child.wait_ready()
+            self._idle.put(child)
 
     def _spawn_unready(self) -> _Child:
         return _Child(*self._args)
 
     def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
+        if self._starting:
+            self.wait_ready()
         child = self._idle.get()
         try:
             return child.extract(pdf, limits)

@@ -108,17 +108,21 @@ class Pipeline:
                     memory_mb=settings.pdf_memory_limit_mb,
                     load_plugins=settings.bioreport_load_plugins,
                     disable_plugins=settings.bioreport_disable_plugins,
+                    wait=False,  # the children start while the other stages are built
                 ),
                 StageInfo(StageKind.PDF, pdf.spec.key, pdf.plugin.distribution, pdf.plugin.version),
             )
         else:
             extractor = build_stage(StageKind.PDF, pdf)
-        return cls(
+        pipeline = cls(
             extractor,
             build_stage(StageKind.PII, pii),
             build_stage(StageKind.LLM, llm),
             settings.extraction_limits,
         )
+        if isinstance(extractor.stage, IsolatedExtractor):
+            extractor.stage.wait_ready()
+        return pipeline
 
     def close(self) -> None:
         """Stop the extractor's child processes, if any."""
