@@ -2,8 +2,10 @@
 and no-op documents."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,3 +84,24 @@ def count_status(conninfo: str, status: str) -> int:
     with psycopg.connect(conninfo) as conn:
         row = conn.execute("SELECT count(*) FROM pdf_jobs WHERE status = %s", (status,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def timed_drain(
+    conninfo: str, root: Path, settings: dict[str, str], processes: int, jobs: int
+) -> float:
+    """Start ``processes`` workers, let them go idle, queue ``jobs`` no-op jobs in one INSERT and
+    return the seconds until every one has ended (start-up is not counted)."""
+    seed_noop_jobs(conninfo, root, 0)
+    fleet = [start_worker({**settings, "DOCUMENTS_ROOT": str(root)}) for _ in range(processes)]
+    try:
+        time.sleep(4)
+        seed_noop_jobs(conninfo, root, jobs)
+        started = time.perf_counter()
+        while count_status(conninfo, "done") + count_status(conninfo, "failed") < jobs:
+            time.sleep(0.02)
+        return time.perf_counter() - started
+    finally:
+        for process in fleet:
+            process.send_signal(signal.SIGTERM)
+        for process in fleet:
+            process.wait(60)

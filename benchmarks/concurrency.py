@@ -1,18 +1,14 @@
 """LLM waits overlap: documents per second with the local LLM server answering after 500 ms,
 at WORKER_CONCURRENCY 1, 4 and 16 in one process, and 16 in each of 2 processes."""
 
-import signal
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import (
     NOOP_STAGES,
-    count_status,
     scratch_database,
-    seed_noop_jobs,
-    start_worker,
+    timed_drain,
 )
 from benchmarks.fake_openai import FakeOpenAI
 
@@ -38,7 +34,6 @@ def measure(
     concurrency: int,
     documents: int,
 ) -> Throughput:
-    seed_noop_jobs(conninfo, root, 0)
     settings = {
         **env,
         **NOOP_STAGES,
@@ -46,22 +41,9 @@ def measure(
         "OPENAI_BASE_URL": server.base_url,
         "OPENAI_API_KEY": "sk-bench",
         "OPENAI_RATE_LIMIT_PER_MINUTE": "100000",
-        "DOCUMENTS_ROOT": str(root),
         "WORKER_CONCURRENCY": str(concurrency),
     }
-    fleet = [start_worker(settings) for _ in range(processes)]
-    try:
-        time.sleep(4)
-        seed_noop_jobs(conninfo, root, documents)
-        started = time.perf_counter()
-        while count_status(conninfo, "done") + count_status(conninfo, "failed") < documents:
-            time.sleep(0.05)
-        seconds = time.perf_counter() - started
-    finally:
-        for process in fleet:
-            process.send_signal(signal.SIGTERM)
-        for process in fleet:
-            process.wait(60)
+    seconds = timed_drain(conninfo, root, settings, processes, documents)
     return Throughput(processes, concurrency, documents, seconds)
 
 

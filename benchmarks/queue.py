@@ -18,10 +18,10 @@ import psycopg
 
 from benchmarks.common import (
     NOOP_STAGES,
-    count_status,
     scratch_database,
     seed_noop_jobs,
     start_worker,
+    timed_drain,
 )
 from bioreport_engine.db.jobs import CLAIM_NEXT
 
@@ -59,29 +59,13 @@ def bare_sql(conninfo: str, root: Path, jobs: int) -> Drain:
 def workers(
     conninfo: str, env: dict[str, str], root: Path, jobs: int, processes: int, concurrency: int
 ) -> Drain:
-    """Workers start first (idle), then the jobs arrive in one INSERT; timed from the INSERT
-    to the last job done, so start-up time is not counted."""
-    seed_noop_jobs(conninfo, root, 0)
     settings = {
         **env,
         **NOOP_STAGES,
-        "DOCUMENTS_ROOT": str(root),
         "WORKER_CONCURRENCY": str(concurrency),
         "STORE_ANONYMIZED_TEXT": "false",
     }
-    fleet = [start_worker(settings) for _ in range(processes)]
-    try:
-        time.sleep(3)  # let them start and go idle
-        seed_noop_jobs(conninfo, root, jobs)
-        started = time.perf_counter()
-        while count_status(conninfo, "done") < jobs:
-            time.sleep(0.02)
-        seconds = time.perf_counter() - started
-    finally:
-        for process in fleet:
-            process.send_signal(signal.SIGTERM)
-        for process in fleet:
-            process.wait(30)
+    seconds = timed_drain(conninfo, root, settings, processes, jobs)
     label = f"bioreport worker: {processes} process{'es' if processes > 1 else ''} x {concurrency}"
     return Drain(label, jobs, seconds)
 
