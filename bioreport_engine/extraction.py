@@ -28,11 +28,12 @@ PDF_END = b"%%EOF"
 START_TIMEOUT_SECONDS = 120.0
 
 
-def check_size(pdf: bytes, limits: ExtractionLimits) -> None:
-    if len(pdf) > limits.max_bytes:
+def check_size(size: int, max_bytes: int) -> None:
+    """A file of ``size`` bytes over ``PDF_MAX_BYTES`` fails permanently."""
+    if size > max_bytes:
         raise PermanentError(
-            f"the file is {len(pdf) / 1e6:.1f} MB, over the limit of "
-            f"{limits.max_bytes / 1e6:.1f} MB (PDF_MAX_BYTES)"
+            f"the file is {size / 1e6:.1f} MB, over the limit of "
+            f"{max_bytes / 1e6:.1f} MB (PDF_MAX_BYTES)"
         )
 
 

@@ -34,6 +34,10 @@ class StageInfo:
     distribution: str
     version: str
 
+    @classmethod
+    def of(cls, kind: StageKind, offer: Offer[object]) -> "StageInfo":
+        return cls(kind, offer.spec.key, offer.plugin.distribution, offer.plugin.version)
+
 
 @dataclass(frozen=True)
 class PipelineResult:
@@ -71,7 +75,7 @@ def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[Sta
             f"{kind.setting}={spec.key!r} could not be built "
             f"({offer.plugin.distribution}): {type(exc).__name__}: {exc}"
         ) from exc
-    info = StageInfo(kind, spec.key, offer.plugin.distribution, offer.plugin.version)
+    info = StageInfo.of(kind, offer)
     return BuiltStage(stage, info, None if spec.thread_safe else threading.Lock())
 
 
@@ -110,7 +114,7 @@ class Pipeline:
                     disable_plugins=settings.bioreport_disable_plugins,
                     wait=False,  # the children start while the other stages are built
                 ),
-                StageInfo(StageKind.PDF, pdf.spec.key, pdf.plugin.distribution, pdf.plugin.version),
+                StageInfo.of(StageKind.PDF, pdf),
             )
         else:
             extractor = build_stage(StageKind.PDF, pdf)
@@ -135,7 +139,7 @@ class Pipeline:
 
     def run(self, pdf: bytes) -> PipelineResult:
         timings: dict[str, float] = {}
-        check_size(pdf, self.limits)
+        check_size(len(pdf), self.limits.max_bytes)
         with _timed(timings, "extract"), self.extractor.guard():
             extracted = self.extractor.stage.extract(pdf, self.limits)
         with _timed(timings, "anonymize"), self.anonymizer.guard():

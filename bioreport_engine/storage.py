@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
+from bioreport_engine.extraction import check_size
 
 
 class DocumentStore:
@@ -38,12 +39,8 @@ class DocumentStore:
         """The file's bytes; a file over ``max_bytes`` fails before it is read into memory."""
         path = self.path_of(storage_path, document_id)
         try:
-            size = path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                raise PermanentError(
-                    f"the file is {size / 1e6:.1f} MB, over the limit of "
-                    f"{max_bytes / 1e6:.1f} MB (PDF_MAX_BYTES)"
-                )
+            if max_bytes is not None:
+                check_size(path.stat().st_size, max_bytes)
             return path.read_bytes()
         except FileNotFoundError:
             raise PermanentError(

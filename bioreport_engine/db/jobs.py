@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bioreport_engine.db.connection import Database
+from bioreport_engine.db.connection import Connection, Database
 from bioreport_engine.db.results import write_results
 from bioreport_engine.errors import BioreportError
 from bioreport_engine.pipeline import PipelineResult
@@ -82,13 +82,9 @@ class JobRepository:
         """Write the results and mark the job done, in one transaction, if this worker still
         owns the job; a rerun of a document replaces its results. Raises :class:`LeaseLost`."""
         with self.db.get_connection() as conn, conn.transaction():
-            owned = conn.execute(
-                f"""UPDATE pdf_jobs SET status = 'done', error_message = NULL,
-                    finished_at = now(), updated_at = now() WHERE {OWNED} RETURNING id""",
-                self._owner(job),
-            ).fetchone()
-            if owned is None:
-                raise LeaseLost(f"job {job.id} is no longer owned by this worker")
+            self._update_owned(
+                conn, job, "status = 'done', error_message = NULL, finished_at = now()"
+            )
             with conn.pipeline():  # the result rows travel in one round trip
                 write_results(conn, job.id, job.uploaded_document_id, result, store_text)
 
@@ -176,16 +172,17 @@ class JobRepository:
 
     def _finish(self, job: JobRecord, assignments: str, **values: Any) -> None:
         with self.db.get_connection() as conn:
-            row = conn.execute(
-                f"UPDATE pdf_jobs SET {assignments}, updated_at = now() WHERE {OWNED} RETURNING id",
-                {**self._owner(job), **values},
-            ).fetchone()
-        if row is None:
-            raise LeaseLost(f"job {job.id} is no longer owned by this worker")
+            self._update_owned(conn, job, assignments, **values)
 
     @staticmethod
-    def _owner(job: JobRecord) -> dict[str, Any]:
-        return {"job_id": job.id, "worker": job.locked_by}
+    def _update_owned(conn: Connection, job: JobRecord, assignments: str, **values: Any) -> None:
+        """Apply ``assignments`` to the job if this worker still owns it, else raise."""
+        row = conn.execute(
+            f"UPDATE pdf_jobs SET {assignments}, updated_at = now() WHERE {OWNED} RETURNING id",
+            {"job_id": job.id, "worker": job.locked_by, **values},
+        ).fetchone()
+        if row is None:
+            raise LeaseLost(f"job {job.id} is no longer owned by this worker")
 
     def find_by_id(self, job_id: int) -> dict[str, Any] | None:
         with self.db.get_connection() as conn:

@@ -63,7 +63,7 @@ def test_an_unknown_engine_fails_at_start() -> None:
 
 def test_size_limit() -> None:
     with pytest.raises(PermanentError, match=r"over the limit of 0.0 MB \(PDF_MAX_BYTES\)"):
-        check_size(b"x" * 1001, LIMITS)
+        check_size(1001, LIMITS.max_bytes)
 
 
 @pytest.mark.parametrize(

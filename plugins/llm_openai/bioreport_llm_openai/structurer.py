@@ -20,6 +20,8 @@ from bioreport_llm_openai.schema import ReportAnswer
 from bioreport_llm_openai.settings import OpenAISettings
 
 BACKOFF_MAX = 8.0
+#: What the re-ask shows as the model's previous answer when the SDK could not parse it.
+UNPARSED_ANSWER = "(an answer that was not valid JSON for the schema)"
 PERMANENT_STATUS = {
     400: "the LLM endpoint rejected the request (400 bad request)",
     401: "the LLM endpoint rejected the API key (401): check OPENAI_API_KEY",
@@ -102,7 +104,7 @@ class OpenAIStructurer:
                     "the LLM refused: its content filter stopped the answer"
                 ) from None
             except (ValidationError, ValueError) as exc:
-                raise _InvalidAnswer(_raw_content(exc), _problem(exc)) from None
+                raise _InvalidAnswer(UNPARSED_ANSWER, _problem(exc)) from None
             except openai.APIStatusError as exc:
                 delay = self._transient_delay(exc, attempt)
                 if last:
@@ -150,10 +152,6 @@ class _InvalidAnswer(Exception):
         super().__init__(problem)
         self.content = content
         self.problem = problem
-
-
-def _raw_content(exc: Exception) -> str:
-    return "(an answer that was not valid JSON for the schema)"
 
 
 def _problem(exc: Exception) -> str:
