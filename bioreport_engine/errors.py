@@ -10,7 +10,16 @@ class BioreportError(Exception):
 
 
 class ConfigurationError(BioreportError):
-    """The configuration cannot work; the process stops at start-up with this message."""
+    """The configuration cannot work; the process stops at start-up with this message.
+
+    One error can carry several problems (every invalid setting, every selected stage that
+    cannot work), so that an operator fixes them in one go; the CLI prints one line each.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        #: Each problem on its own, one line each.
+        self.problems: tuple[str, ...] = problems or (type(self).__name__,)
 
 
 class StageError(BioreportError):

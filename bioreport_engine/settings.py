@@ -126,10 +126,11 @@ def load_settings[SettingsT: BaseSettings](model: type[SettingsT], **values: Any
     try:
         return model(**values)
     except ValidationError as exc:
-        raise ConfigurationError(describe_validation_error(model, exc)) from None
+        raise ConfigurationError(*describe_validation_error(model, exc)) from None
 
 
-def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -> str:
+def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -> list[str]:
+    """One line per invalid setting."""
     prefix = str(model.model_config.get("env_prefix", ""))
     problems = []
     for error in exc.errors():
@@ -141,5 +142,7 @@ def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -
         # A missing value's "input" is every value given, secrets included: never show it.
         shown = "" if secret or not isinstance(value, str | int | float) else f"={value!r}"
         message = error["msg"].replace("Input should be", "expected").removeprefix("Value error, ")
-        problems.append(f"{env_name}{shown}: {message}" if field_name else message)
-    return "invalid setting " + "; ".join(problems)
+        problems.append(
+            f"invalid setting {env_name}{shown}: {message}" if field_name else message
+        )
+    return problems

@@ -38,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except ConfigurationError as exc:
-        print(f"bioreport: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"bioreport: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
