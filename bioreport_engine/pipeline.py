@@ -5,16 +5,17 @@ Stages are built once (spaCy and presidio take seconds to load) and reused for e
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.extraction import IsolatedExtractor, check_size
+from bioreport_engine.log import Log
 from bioreport_engine.plugins.manager import Offer
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.report import LabReport
-from bioreport_engine.settings import EngineSettings
+from bioreport_engine.settings import EngineSettings, load_settings
 from bioreport_engine.stages import (
     Anonymizer,
     ExtractionLimits,
@@ -63,9 +64,20 @@ class BuiltStage[StageT]:
         return nullcontext() if self.lock is None else self.lock
 
 
+#: A stage whose build takes longer than this says so, so that a silent start is not a hang.
+LOADING_NOTICE_SECONDS = 1.0
+
+
 def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[StageT]:
     """Build ``offer``'s stage; a failure stops start-up with the plugin's error."""
     spec = offer.spec
+    notice = threading.Timer(
+        LOADING_NOTICE_SECONDS,
+        Log.info,
+        args=(f"loading {kind.setting}={spec.key} ({offer.plugin.distribution}) …",),
+    )
+    notice.daemon = True
+    notice.start()
     try:
         stage = spec.build()
     except ConfigurationError:
@@ -75,8 +87,67 @@ def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[Sta
             f"{kind.setting}={spec.key!r} could not be built "
             f"({offer.plugin.distribution}): {type(exc).__name__}: {exc}"
         ) from exc
+    finally:
+        notice.cancel()
     info = StageInfo.of(kind, offer)
     return BuiltStage(stage, info, None if spec.thread_safe else threading.Lock())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The engines that the settings select, checked but not built yet."""
+
+    pdf: Offer[PdfExtractor]
+    pii: Offer[Anonymizer]
+    llm: Offer[Structurer]
+
+
+def select_stages(settings: EngineSettings, registry: StageRegistry) -> Selection:
+    """Select the configured engines and run every cheap check before anything is built.
+
+    Unknown or ambiguous names, each selected plugin's invalid settings and its ``check``
+    problems are collected and raised together, as one :class:`ConfigurationError` with one
+    problem per line: an operator fixes them in one go, and learns of them in well under a
+    second instead of after seconds of model loading.
+    """
+    problems: list[str] = []
+
+    def pick[StageT](
+        kind: StageKind, select: Callable[[str], Offer[StageT]]
+    ) -> Offer[StageT] | None:
+        try:
+            offer = select(getattr(settings, kind.setting.lower()))
+        except ConfigurationError as exc:
+            problems.extend(exc.problems)
+            return None
+        problems.extend(preflight(kind, offer))
+        return offer
+
+    pdf = pick(StageKind.PDF, registry.pdf_extractor)
+    pii = pick(StageKind.PII, registry.anonymizer)
+    llm = pick(StageKind.LLM, registry.structurer)
+    if problems or pdf is None or pii is None or llm is None:
+        raise ConfigurationError(*problems)
+    return Selection(pdf, pii, llm)
+
+
+def preflight(kind: StageKind, offer: Offer[object]) -> list[str]:
+    """What would stop ``offer``'s stage from being built: its settings, then its check."""
+    spec = offer.spec
+    if spec.settings is not None:
+        try:
+            load_settings(spec.settings)
+        except ConfigurationError as exc:
+            return list(exc.problems)
+    if spec.check is None:
+        return []
+    try:
+        return [" ".join(problem.split()) for problem in spec.check()]
+    except Exception as exc:  # a plugin's check: its message carries no document data
+        return [
+            f"{kind.setting}={spec.key!r}: its check failed ({offer.plugin.distribution}): "
+            f"{type(exc).__name__}: {exc}"
+        ]
 
 
 class Pipeline:
@@ -96,14 +167,13 @@ class Pipeline:
 
     @classmethod
     def build(cls, settings: EngineSettings, registry: StageRegistry) -> "Pipeline":
-        """Select the configured engines (all three checked before any is built) and build them.
+        """Select the configured engines, check them all (:func:`select_stages`), then build.
 
         With ``PDF_ISOLATION=process`` the extractor is built in child processes instead
         (one per concurrent job), where the time and memory limits apply.
         """
-        pdf = registry.pdf_extractor(settings.pdf_engine)
-        pii = registry.anonymizer(settings.pii_engine)
-        llm = registry.structurer(settings.llm_engine)
+        selection = select_stages(settings, registry)
+        pdf, pii, llm = selection.pdf, selection.pii, selection.llm
         if settings.pdf_isolation == "process":
             extractor = BuiltStage[PdfExtractor](
                 IsolatedExtractor(

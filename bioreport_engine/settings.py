@@ -143,6 +143,8 @@ def describe_validation_error(model: type[BaseSettings], exc: ValidationError) -
         shown = "" if secret or not isinstance(value, str | int | float) else f"={value!r}"
         message = error["msg"].replace("Input should be", "expected").removeprefix("Value error, ")
         problems.append(
-            f"invalid setting {env_name}{shown}: {message}" if field_name else message
+            f"invalid setting {env_name}{shown}: {message}"
+            if field_name
+            else f"invalid setting combination: {message}"
         )
     return problems

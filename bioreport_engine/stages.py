@@ -5,7 +5,7 @@ for every document, possibly from several worker threads at once: a stage that c
 concurrently says so with ``thread_safe=False`` and the engine serialises its calls.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -96,6 +96,12 @@ class StageSpec[StageT]:
     summary: str = ""
     #: ``False`` makes the engine call the stage from one thread at a time.
     thread_safe: bool = True
+    #: Cheap checks run before any stage is built (by the worker, ``bioreport process`` and
+    #: ``bioreport config``): return what would make ``build`` fail, one line each (a model
+    #: that is not installed, a missing key), so that every problem is reported at once and in
+    #: well under a second. It must not import heavy libraries. ``settings`` is validated
+    #: before it is called.
+    check: Callable[[], Sequence[str]] | None = None
 
     @property
     def key(self) -> str:

@@ -1,13 +1,14 @@
-"""``bioreport config``: the effective settings of the engine and its selected stages."""
+"""``bioreport config``: the effective settings of the engine and its selected stages, after
+the same checks the worker makes before it builds them (exit status 2 lists every problem)."""
 
 import argparse
 import json
-
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings
+from typing import TYPE_CHECKING
 
 from bioreport_engine.cli.common import start, stderr_if
-from bioreport_engine.settings import load_settings
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -16,8 +17,10 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(handler=run)
 
 
-def environment_view(settings: BaseSettings) -> dict[str, str | None]:
+def environment_view(settings: "BaseSettings") -> dict[str, str | None]:
     """``{"DB_PORT": "5432", "DB_PASSWORD": "**********", …}`` for one settings object."""
+    from pydantic import SecretStr
+
     prefix = str(settings.model_config.get("env_prefix", ""))
     view: dict[str, str | None] = {}
     for name in type(settings).model_fields:
@@ -33,16 +36,15 @@ def environment_view(settings: BaseSettings) -> dict[str, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bioreport_engine.pipeline import select_stages
+    from bioreport_engine.settings import load_settings
+
     settings, registry = start(stderr_if(args.json))
+    selection = select_stages(settings, registry)  # every problem at once, exit status 2
     view = environment_view(settings)
-    selected = (
-        registry.pdf_extractor(settings.pdf_engine).spec.settings,
-        registry.anonymizer(settings.pii_engine).spec.settings,
-        registry.structurer(settings.llm_engine).spec.settings,
-    )
-    for model in selected:
-        if model is not None:
-            view.update(environment_view(load_settings(model)))
+    for offer in (selection.pdf, selection.pii, selection.llm):
+        if offer.spec.settings is not None:
+            view.update(environment_view(load_settings(offer.spec.settings)))
     if args.json:
         print(json.dumps(view, indent=2))
     else:

@@ -2,12 +2,15 @@
 
 import argparse
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bioreport_engine.cli.common import start, stderr_if
 from bioreport_engine.errors import safe_message
-from bioreport_engine.pipeline import Pipeline, PipelineResult
+
+if TYPE_CHECKING:
+    from bioreport_engine.pipeline import Pipeline, PipelineResult
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -22,7 +25,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(handler=run)
 
 
-def result_view(result: PipelineResult, show_raw: bool) -> dict[str, Any]:
+def result_view(result: "PipelineResult", show_raw: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
         "page_count": result.extracted.page_count,
         "engines": {
@@ -39,7 +42,22 @@ def result_view(result: PipelineResult, show_raw: bool) -> dict[str, Any]:
     return view
 
 
-def process_file(pipeline: Pipeline, path: Path, show_raw: bool) -> dict[str, Any]:
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be processed, found before any stage is built; ``None`` if it can."""
+    if not path.exists():
+        return "no such file"
+    if not path.is_file():
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return None
+
+
+def failed(path: Path, error: str) -> dict[str, Any]:
+    return {"file": str(path), "ok": False, "error": error}
+
+
+def process_file(pipeline: "Pipeline", path: Path, show_raw: bool) -> dict[str, Any]:
     """Everything ``--json`` prints for one file; ``ok`` is false with ``error`` set on failure."""
     entry: dict[str, Any] = {"file": str(path), "ok": False, "error": None}
     try:
@@ -74,18 +92,32 @@ def print_text(entry: dict[str, Any]) -> None:
         print(f"  {row['analyte']}: {row['value_text']} {row['unit'] or ''} {row['flag'] or ''}")
 
 
+def show(entry: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(entry), flush=True)
+    else:
+        print_text(entry)
+
+
 def run(args: argparse.Namespace) -> int:
+    """Check the files and the configuration first (well under a second), then build the
+    stages (seconds: spaCy, Presidio) only if there is something to process."""
+    from bioreport_engine.pipeline import Pipeline, select_stages
+
     settings, registry = start(stderr_if(args.json))
+    problems = {path: unreadable(path) for path in args.files}
+    if all(problems.values()):
+        select_stages(settings, registry)  # a configuration problem still comes first (exit 2)
+        for path, problem in problems.items():
+            show(failed(path, f"cannot read the file: {problem}"), args.json)
+        return 1
     pipeline = Pipeline.build(settings, registry)
     failures = 0
     try:
         for path in args.files:
             entry = process_file(pipeline, path, args.show_raw)
             failures += not entry["ok"]
-            if args.json:
-                print(json.dumps(entry), flush=True)
-            else:
-                print_text(entry)
+            show(entry, args.json)
     finally:
         pipeline.close()
     return 1 if failures else 0

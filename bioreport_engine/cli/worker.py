@@ -3,7 +3,6 @@
 import argparse
 
 from bioreport_engine.cli.common import start
-from bioreport_engine.worker.app import run_worker
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -12,6 +11,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from bioreport_engine.worker.app import run_worker
+
     settings, registry = start()
     run_worker(settings, registry)
     return 0

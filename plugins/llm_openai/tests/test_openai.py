@@ -180,6 +180,23 @@ def test_an_empty_key_with_the_official_endpoint_is_a_start_up_error(
         discover().structurer("openai").spec.build()
 
 
+def test_the_check_finds_both_problems_without_importing_the_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from bioreport_engine.plugins.registry import discover\n"
+        "for problem in discover().structurer('openai').spec.check(): print(problem)\n"
+        "assert 'openai' not in sys.modules\n"
+    )
+    env = {**os.environ, "OPENAI_API_KEY": "", "OPENAI_TIMEOUT_SECONDS": "500"}
+    env.pop("OPENAI_BASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("OPENAI_API_KEY is not set")
+    assert "more than half of JOB_LEASE_SECONDS=600" in lines[1]
+
+
 def test_a_call_that_could_outlast_the_lease_is_refused(
     openai_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

