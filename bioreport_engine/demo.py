@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bioreport_engine.db.connection import Database
+from bioreport_engine.db.connection import Database, connect
 from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.failures import CONNECT_TIMEOUT_SECONDS, reported
 from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.db.migrate import migrate
 from bioreport_engine.errors import ConfigurationError
@@ -163,27 +164,48 @@ def table(rows: list[dict[str, Any]]) -> str:
 def run_demo(settings: EngineSettings, files: Sequence[Path], timeout: float = 600) -> int:
     if not files:
         raise ConfigurationError("no sample PDFs given")
+    unreadable = [problem for path in files if (problem := unreadable_problem(path))]
+    if unreadable:
+        raise ConfigurationError(*unreadable)
     settings = without_llm_unless_configured(settings)
     with database_for(settings, Path("var/postgres")) as settings:
-        with Database(settings.conninfo()).connect() as conn:
-            migrate(conn)
-        store = DocumentStore(settings.documents_root)
-        store.root.mkdir(parents=True, exist_ok=True)
-        registry = discover(settings.bioreport_load_plugins, settings.bioreport_disable_plugins)
-        print("Building the pipeline (loading the anonymizer's language model takes a moment) ...")
-        process = WorkerProcess(settings, registry)
-        serving = threading.Thread(target=process.serve, name="bioreport-demo-worker")
-        serving.start()
-        try:
-            with Database(settings.conninfo(), max_size=2) as db:
-                job_ids = enqueue(db, store, files)
-                print(f"Queued {len(job_ids)} reports; the worker is processing them:")
-                wait_until_drained(db, job_ids, timeout)
-                rows = results(db, job_ids)
-        finally:
-            process.worker.stop()
-            serving.join()
+        conninfo = settings.conninfo()
+        with reported(conninfo):
+            with connect(conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+                migrate(conn)
+            rows = process(settings, files, timeout)
     print("\nResults:")
     print(table(rows))
     failed = sum(row["status"] != "done" for row in rows)
     return 1 if failed else 0
+
+
+def unreadable_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read, checked before anything starts; ``None`` when it can."""
+    try:
+        with path.open("rb"):
+            return None
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+
+
+def process(
+    settings: EngineSettings, files: Sequence[Path], timeout: float
+) -> list[dict[str, Any]]:
+    """Start the real worker, queue ``files``, wait until they are processed; their rows."""
+    store = DocumentStore(settings.documents_root)
+    store.root.mkdir(parents=True, exist_ok=True)
+    registry = discover(settings.bioreport_load_plugins, settings.bioreport_disable_plugins)
+    print("Building the pipeline (loading the anonymizer's language model takes a moment) ...")
+    worker_process = WorkerProcess(settings, registry)
+    serving = threading.Thread(target=worker_process.serve, name="bioreport-demo-worker")
+    serving.start()
+    try:
+        with Database(settings.conninfo(), max_size=2) as db:
+            job_ids = enqueue(db, store, files)
+            print(f"Queued {len(job_ids)} reports; the worker is processing them:")
+            wait_until_drained(db, job_ids, timeout)
+            return results(db, job_ids)
+    finally:
+        worker_process.worker.stop()
+        serving.join()

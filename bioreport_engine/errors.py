@@ -62,3 +62,16 @@ def safe_message(exc: BaseException) -> str:
     if isinstance(exc, BioreportError):
         return " ".join(str(exc).split()) or type(exc).__name__
     return f"unexpected {type(exc).__name__} (details withheld: they may contain document text)"
+
+
+class DatabaseError(BioreportError):
+    """PostgreSQL cannot be used: unreachable, login refused, no such database, not migrated.
+
+    The message is one line naming the host, port, database and the cause, never the password
+    (:mod:`bioreport_engine.db.failures` writes it). ``exit_status`` is 2 when the settings or
+    the schema must be fixed, 1 when the server may come back by itself.
+    """
+
+    def __init__(self, message: str, *, exit_status: int = 1) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status

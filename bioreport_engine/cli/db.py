@@ -2,9 +2,7 @@
 
 import argparse
 
-from bioreport_engine.cli.common import configure
-from bioreport_engine.db.connection import Database
-from bioreport_engine.db.migrate import applied_versions, available_migrations, migrate
+from bioreport_engine.cli.common import configure, connection
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -17,8 +15,10 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run_migrate(args: argparse.Namespace) -> int:
+    from bioreport_engine.db.migrate import migrate
+
     settings = configure()
-    with Database(settings.conninfo()).connect() as conn:
+    with connection(settings) as conn:
         applied = migrate(conn)
     if applied:
         for migration in applied:
@@ -29,8 +29,10 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from bioreport_engine.db.migrate import applied_versions, available_migrations
+
     settings = configure()
-    with Database(settings.conninfo()).connect() as conn:
+    with connection(settings) as conn:
         applied = set(applied_versions(conn))
     for migration in available_migrations():
         state = "applied" if migration.version in applied else "pending"

@@ -4,7 +4,6 @@ import argparse
 from pathlib import Path
 
 from bioreport_engine.cli.common import configure
-from bioreport_engine.demo import run_demo
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -19,6 +18,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from bioreport_engine.demo import run_demo
+
     settings = configure()
     files = args.files or sorted(Path("samples").glob("*.pdf"))
     return run_demo(settings, files)

@@ -4,11 +4,14 @@ as the web application does."""
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bioreport_engine.cli.common import configure, database, stderr_if
-from bioreport_engine.db.documents import UploadedDocumentsRepository
-from bioreport_engine.db.jobs import JobRepository
-from bioreport_engine.storage import DocumentStore
+
+if TYPE_CHECKING:
+    from bioreport_engine.db.documents import UploadedDocumentsRepository
+    from bioreport_engine.db.jobs import JobRepository
+    from bioreport_engine.storage import DocumentStore
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -19,6 +22,18 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    """One line per file; a file that fails leaves nothing behind and the next one is tried.
+
+    A lost database stops the run (every later file would wait for it in vain).
+    """
+    import psycopg
+
+    from bioreport_engine.db.connection import DatabaseUnavailable
+    from bioreport_engine.db.documents import UploadedDocumentsRepository
+    from bioreport_engine.db.failures import describe
+    from bioreport_engine.db.jobs import JobRepository
+    from bioreport_engine.storage import DocumentStore
+
     settings = configure(stderr_if(args.json))
     store = DocumentStore(settings.documents_root)
     store.root.mkdir(parents=True, exist_ok=True)
@@ -26,23 +41,54 @@ def run(args: argparse.Namespace) -> int:
     with database(settings) as db:
         documents, jobs = UploadedDocumentsRepository(db), JobRepository(db)
         for path in args.files:
-            if not path.is_file():
-                failures += 1
-                entry = {"file": str(path), "ok": False, "error": "not a readable file"}
-            else:
-                storage_path, size = store.save(path)
-                document_id = documents.create(storage_path, path.name, size)
-                job_id = jobs.enqueue(document_id)
-                entry = {
-                    "file": str(path),
-                    "ok": True,
-                    "document_id": document_id,
-                    "job_id": job_id,
-                }
-            if args.json:
-                print(json.dumps(entry))
-            elif entry["ok"]:
-                print(f"{path}: job {entry['job_id']} (document {entry['document_id']})")
-            else:
-                print(f"{path}: FAILED: {entry['error']}")
+            entry: dict[str, Any] = {"file": str(path), "ok": False}
+            try:
+                entry.update(ok=True, **enqueue_file(path, store, documents, jobs))
+            except FileProblem as problem:
+                entry["error"] = str(problem)
+            except psycopg.Error as exc:
+                failure = describe(exc, db.conninfo)
+                entry["error"] = failure.message
+                if isinstance(exc, DatabaseUnavailable):
+                    report(entry, args.json)
+                    raise failure.error() from None
+            failures += not entry["ok"]
+            report(entry, args.json)
     return 1 if failures else 0
+
+
+class FileProblem(Exception):
+    """This file cannot be queued (its message names no content)."""
+
+
+def enqueue_file(
+    path: Path,
+    store: "DocumentStore",
+    documents: "UploadedDocumentsRepository",
+    jobs: "JobRepository",
+) -> dict[str, int]:
+    """Copy ``path`` under the store and queue it; if anything after the copy fails, the copy
+    is removed before the error goes on."""
+    if not path.is_file():
+        raise FileProblem("not a readable file")
+    try:
+        storage_path, size = store.save(path)
+    except OSError as exc:
+        raise FileProblem(
+            f"cannot copy it under DOCUMENTS_ROOT: {exc.strerror or type(exc).__name__}"
+        ) from None
+    try:
+        document_id = documents.create(storage_path, path.name, size)
+        return {"document_id": document_id, "job_id": jobs.enqueue(document_id)}
+    except BaseException:
+        (store.root / storage_path).unlink(missing_ok=True)
+        raise
+
+
+def report(entry: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(entry))
+    elif entry["ok"]:
+        print(f"{entry['file']}: job {entry['job_id']} (document {entry['document_id']})")
+    else:
+        print(f"{entry['file']}: FAILED: {entry['error']}")

@@ -3,8 +3,6 @@ for Docker's HEALTHCHECK and Kubernetes exec probes."""
 
 import argparse
 import sys
-import urllib.error
-import urllib.request
 
 from bioreport_engine.cli.common import configure
 
@@ -16,6 +14,9 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
     settings = configure(sys.stderr)
     if settings.metrics_port is None:
         print(

@@ -4,8 +4,7 @@ import argparse
 import json
 import sys
 
-from bioreport_engine.cli.common import configure, database, stderr_if
-from bioreport_engine.db.jobs import JobRepository
+from bioreport_engine.cli.common import configure, database, plural, stderr_if
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -21,6 +20,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from bioreport_engine.db.jobs import JobRepository
+
     settings = configure(stderr_if(args.json))
     with database(settings) as db:
         jobs = JobRepository(db)
@@ -32,20 +33,32 @@ def run_show(args: argparse.Namespace) -> int:
     for job in failed:
         print(
             f"failed job {job['id']} (document {job['uploaded_document_id']}, "
-            f"{job['attempts']} attempts): {job['error_message']}"
+            f"{plural(job['attempts'], 'attempt')}): {job['error_message']}"
         )
     return 0
 
 
 def run_retry(args: argparse.Namespace) -> int:
+    """Exit 0 when every job asked for was queued again (``--failed``: however many failed),
+    1 when an id given was not a failed job."""
+    from bioreport_engine.db.jobs import JobRepository
+
     if not args.failed and not args.ids:
         print("bioreport jobs retry: give job ids or --failed", file=sys.stderr)
         return 2
     settings = configure()
     with database(settings) as db:
         retried = JobRepository(db).retry_failed(None if args.failed else args.ids)
-    print(f"{len(retried)} job(s) queued again" + (f": {retried}" if retried else ""))
-    missing = sorted(set(args.ids) - set(retried))
-    if missing:
-        print(f"not failed (or not found), left as they are: {missing}")
+    print(f"{plural(len(retried), 'job')} queued again" + (f": {_ids(retried)}" if retried else ""))
+    not_retried = sorted(set(args.ids) - set(retried))
+    if not_retried:
+        print(
+            f"bioreport: jobs retry: not retried (not failed, or no such job): {_ids(not_retried)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(str(i) for i in ids)

@@ -19,6 +19,11 @@ Connection = psycopg.Connection[DictRow]
 DatabaseUnavailable = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
+def connect(conninfo: str, **kwargs: Any) -> Connection:
+    """A dedicated connection outside any pool, with rows as dicts."""
+    return psycopg.Connection.connect(conninfo, row_factory=dict_row, **kwargs)
+
+
 class Database:
     """A pool of connections to the configured PostgreSQL, opened lazily and closed on exit."""
 
@@ -63,4 +68,4 @@ class Database:
 
     def connect(self, **kwargs: Any) -> Connection:
         """A dedicated connection outside the pool (the LISTEN connection, migrations)."""
-        return psycopg.Connection.connect(self.conninfo, row_factory=dict_row, **kwargs)
+        return connect(self.conninfo, **kwargs)

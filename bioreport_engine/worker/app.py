@@ -11,9 +11,8 @@ import psycopg
 
 from bioreport_engine.db.connection import Database, DatabaseUnavailable
 from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.failures import describe, missing_migrations, not_migrated
 from bioreport_engine.db.jobs import JobRepository
-from bioreport_engine.db.migrate import applied_versions, available_migrations
-from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.log import Log
 from bioreport_engine.metrics import HealthServer
 from bioreport_engine.pipeline import Pipeline
@@ -34,29 +33,24 @@ def new_worker_id() -> str:
 def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30.0) -> None:
     """Block until PostgreSQL answers and the schema is migrated.
 
-    An unreachable database is logged and retried with capped back-off (no crash loop); a
-    schema that is not migrated is a configuration error.
+    An unreachable database is logged (host, port, database and why) and retried with capped
+    back-off (no crash loop); a schema that is not migrated is a configuration error.
     """
     delay = 0.5
     while not stop.is_set():
         try:
             with db.connect(connect_timeout=5) as conn:
-                applied = set(applied_versions(conn))
+                missing = missing_migrations(conn)
             break
         except psycopg.OperationalError as exc:
-            Log.warning(
-                "database unreachable; retrying", error=type(exc).__name__, retry_in_s=delay
-            )
+            failure = describe(exc, db.conninfo)
+            Log.warning("database unreachable; retrying", **failure.log_context(), retry_in_s=delay)
             stop.wait(delay)
             delay = min(delay * 2, max_delay)
     else:
         return
-    missing = [m.version for m in available_migrations() if m.version not in applied]
     if missing:
-        raise ConfigurationError(
-            f"the database schema is missing migrations {', '.join(missing)}: "
-            "run `bioreport db migrate` first"
-        )
+        raise not_migrated(db.conninfo, missing)
 
 
 class WorkerProcess:

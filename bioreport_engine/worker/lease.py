@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from bioreport_engine.db.connection import DatabaseUnavailable
+from bioreport_engine.db.failures import describe
 from bioreport_engine.db.jobs import JobRecord, JobRepository
 from bioreport_engine.log import Log
 
@@ -52,7 +53,8 @@ class LeaseKeeper(threading.Thread):
                     self.reap()
                     next_reap = time.monotonic() + self.reap_every * random.uniform(0.75, 1.25)
             except DatabaseUnavailable as exc:
-                Log.warning("lease upkeep failed; retrying", error=type(exc).__name__)
+                failure = describe(exc, self.jobs.db.conninfo)
+                Log.warning("lease upkeep failed; retrying", **failure.log_context())
             self._halt.wait(self.heartbeat_seconds)
 
     def beat(self) -> None:

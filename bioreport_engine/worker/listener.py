@@ -11,6 +11,7 @@ import time
 import psycopg
 
 from bioreport_engine.db.connection import Database
+from bioreport_engine.db.failures import describe
 from bioreport_engine.log import Log
 
 CHANNEL = "bioreport_jobs"
@@ -40,7 +41,7 @@ class Listener(threading.Thread):
                 self.connected.clear()
                 Log.warning(
                     "job listener disconnected; reconnecting",
-                    error=type(exc).__name__,
+                    **describe(exc, self.db.conninfo).log_context(),
                     retry_in_s=delay,
                 )
                 self._halt.wait(delay)

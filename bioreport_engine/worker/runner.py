@@ -8,6 +8,7 @@ import psycopg
 
 from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.documents import UploadedDocumentsRepository
+from bioreport_engine.db.failures import describe
 from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.log import Log
@@ -120,7 +121,7 @@ class JobRunner:
                 Log.warning(
                     "database unavailable while recording a job; retrying",
                     job_id=job.id,
-                    error=type(exc).__name__,
+                    **describe(exc, self.jobs.db.conninfo).log_context(),
                     retry_in_s=delay,
                 )
                 time.sleep(delay)

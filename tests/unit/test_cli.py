@@ -1,13 +1,19 @@
+import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import run_cli
+import pytest
+
+from bioreport_engine.cli import BROKEN_PIPE_STATUS
+from tests.conftest import cli_env, run_cli
 
 TOY = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "none"}
 
 
 def test_unknown_engine_exits_with_one_paragraph_listing_installed_engines() -> None:
-    done = run_cli("process", "some.pdf", env={"PDF_ENGINE": "nonexistent"})
+    done = run_cli("process", "some.pdf", env={"PDF_ENGINE": "nonexistent", "LLM_ENGINE": "none"})
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("bioreport: PDF_ENGINE='nonexistent' is not installed. ")
@@ -74,3 +80,70 @@ def test_process_text_output(tmp_path: Path) -> None:
 def test_module_and_console_script_agree() -> None:
     done = run_cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("bioreport ")
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``bioreport plugins --json | head -c 10``: the reader is gone before anything is written."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bioreport_engine", "plugins", "--json"],
+        env=cli_env(TOY),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # as `head` does once it has read enough
+    stderr = child.stderr.read()
+    assert child.wait(timeout=60) == BROKEN_PIPE_STATUS
+    assert stderr == ""
+
+
+def test_demo_with_a_missing_report_says_so_in_one_line() -> None:
+    done = run_cli("demo", "missing.pdf")
+    assert done.returncode == 2
+    assert done.stderr == "bioreport: cannot read missing.pdf: No such file or directory\n"
+
+
+def test_jobs_without_a_database_configured_is_one_line() -> None:
+    done = run_cli("jobs")
+    assert done.returncode == 2
+    assert done.stderr.startswith("bioreport: no database configured: set DB_HOST")
+    assert done.stderr.count("\n") == 1
+
+
+def test_retry_without_ids_or_failed_is_a_usage_error() -> None:
+    done = run_cli("jobs", "retry")
+    assert done.returncode == 2
+    assert done.stderr == "bioreport jobs retry: give job ids or --failed\n"
+
+
+CHEAP_COMMANDS = ("common", "db", "demo", "enqueue", "health", "jobs")
+HEAVY = (
+    "psycopg",
+    "pydantic",
+    "urllib.request",
+    "bioreport_engine.db",
+    "bioreport_engine.demo",
+    "bioreport_engine.localdb",
+    "bioreport_engine.plugins",
+    "bioreport_engine.settings",
+    "bioreport_engine.storage",
+    "bioreport_engine.worker",
+)
+
+
+@pytest.mark.parametrize("module", CHEAP_COMMANDS)
+def test_command_modules_import_their_heavy_dependencies_in_the_handler(module: str) -> None:
+    """So that ``bioreport --help`` does not load the database driver through them."""
+    import bioreport_engine.cli
+
+    source = Path(bioreport_engine.cli.__file__).with_name(f"{module}.py").read_text()
+    top_level = [
+        node for node in ast.parse(source).body if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    imported = [
+        alias.name if isinstance(node, ast.Import) else str(node.module)
+        for node in top_level
+        for alias in node.names
+    ]
+    assert not [name for name in imported if name.startswith(HEAVY)]

@@ -7,6 +7,7 @@ rate limit and the whole call has a known upper bound on its duration.
 import random
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import openai
 from pydantic import ValidationError
@@ -113,9 +114,8 @@ class OpenAIStructurer:
                 continue
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 if last:
-                    kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "unreachable"
                     raise TransientError(
-                        f"the LLM endpoint {kind} after {attempt + 1} attempts"
+                        _not_answered(exc, self.settings.endpoint, attempt + 1)
                     ) from None
                 time.sleep(_backoff(attempt))
                 continue
@@ -179,6 +179,22 @@ def _error_code(exc: openai.APIStatusError) -> str | None:
     error = body.get("error", body) if isinstance(body, dict) else {}
     code = error.get("code") if isinstance(error, dict) else None
     return str(code) if code is not None else None
+
+
+def _not_answered(exc: openai.APIConnectionError, endpoint: str, attempts: int) -> str:
+    """``the LLM endpoint at api.openai.com timed out after 3 attempts``."""
+    what = "timed out" if isinstance(exc, openai.APITimeoutError) else "was unreachable"
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    return f"the LLM endpoint at {_host(endpoint)} {what} after {tries}"
+
+
+def _host(url: str) -> str:
+    """``host[:port]`` of the endpoint: enough to say which server, never its credentials."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return "the configured URL"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return host if parts.port is None else f"{host}:{parts.port}"
 
 
 def _describe(exc: openai.APIStatusError) -> str:

@@ -14,6 +14,7 @@ from benchmarks.corpus import generate_report
 from benchmarks.fake_openai import FakeOpenAI, Reply, completion, error
 from bioreport_engine.db.connection import Database
 from bioreport_engine.errors import ConfigurationError, PermanentError, TransientError
+from bioreport_engine.localdb import free_port
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.report import LabReport
 from bioreport_engine.stages import Structurer
@@ -116,9 +117,24 @@ def test_a_response_slower_than_the_timeout_is_transient(
     monkeypatch.setenv("OPENAI_MAX_RETRIES", "1")
     openai_env.script.extend([Reply(delay=2.0), Reply(delay=2.0)])
     started = time.monotonic()
-    with pytest.raises(TransientError, match="timed out after 2 attempts"):
+    host = openai_env.base_url.split("//")[1].split("/")[0]
+    with pytest.raises(TransientError) as raised:
         structure()
+    assert str(raised.value) == f"the LLM endpoint at {host} timed out after 2 attempts"
     assert time.monotonic() - started < 4
+
+
+def test_an_unreachable_endpoint_is_named_and_its_attempts_counted(
+    openai_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = free_port()  # nobody listens there
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://user:secret@127.0.0.1:{port}/v1")
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    with pytest.raises(TransientError) as raised:
+        structure()
+    assert str(raised.value) == (
+        f"the LLM endpoint at 127.0.0.1:{port} was unreachable after 1 attempt"
+    )
 
 
 def test_a_refusal_is_permanent(openai_env: FakeOpenAI) -> None:
