@@ -17,7 +17,6 @@ from typing import Any
 from bioreport_engine.db.connection import Database, connect
 from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.failures import CONNECT_TIMEOUT_SECONDS, reported
-from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.db.migrate import migrate
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.localdb import LocalPostgres
@@ -74,11 +73,11 @@ def without_llm_unless_configured(settings: EngineSettings) -> EngineSettings:
 
 
 def enqueue(db: Database, store: DocumentStore, files: Sequence[Path]) -> list[int]:
-    documents, jobs = UploadedDocumentsRepository(db), JobRepository(db)
+    documents = UploadedDocumentsRepository(db)
     job_ids = []
     for path in files:
         storage_path, size = store.save(path)
-        job_ids.append(jobs.enqueue(documents.create(storage_path, path.name, size)))
+        job_ids.append(documents.create_with_job(storage_path, path.name, size)[1])
     return job_ids
 
 

@@ -53,6 +53,11 @@ class TransientError(StageError):
         self.retry_after = retry_after
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 attempt``, ``3 attempts``: for messages."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def safe_message(exc: BaseException) -> str:
     """A one-line description of ``exc`` that is safe to log or store.
 

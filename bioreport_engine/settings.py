@@ -7,7 +7,6 @@ Plugins keep their own settings models (``OPENAI_*``, ``PRESIDIO_*``) and load t
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from psycopg.conninfo import make_conninfo
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -102,6 +101,8 @@ class EngineSettings(BaseSettings):
 
     def conninfo(self) -> str:
         """The libpq connection string; a configuration error when no database is configured."""
+        from psycopg.conninfo import make_conninfo  # psycopg only for commands that connect
+
         if not self.db_host or not self.db_database:
             raise ConfigurationError(
                 "no database configured: set DB_HOST and DB_DATABASE "

@@ -72,10 +72,5 @@ def connection(settings: "EngineSettings") -> Iterator["Connection"]:
         yield conn
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 attempt``, ``3 attempts``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def stderr_if(flag: bool) -> TextIO | None:
     return sys.stderr if flag else None

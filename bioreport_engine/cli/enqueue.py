@@ -10,7 +10,6 @@ from bioreport_engine.cli.common import configure, database, stderr_if
 
 if TYPE_CHECKING:
     from bioreport_engine.db.documents import UploadedDocumentsRepository
-    from bioreport_engine.db.jobs import JobRepository
     from bioreport_engine.storage import DocumentStore
 
 
@@ -31,7 +30,6 @@ def run(args: argparse.Namespace) -> int:
     from bioreport_engine.db.connection import DatabaseUnavailable
     from bioreport_engine.db.documents import UploadedDocumentsRepository
     from bioreport_engine.db.failures import describe
-    from bioreport_engine.db.jobs import JobRepository
     from bioreport_engine.storage import DocumentStore
 
     settings = configure(stderr_if(args.json))
@@ -39,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     store.root.mkdir(parents=True, exist_ok=True)
     failures = 0
     with database(settings) as db:
-        documents, jobs = UploadedDocumentsRepository(db), JobRepository(db)
+        documents = UploadedDocumentsRepository(db)
         for path in args.files:
             entry: dict[str, Any] = {"file": str(path), "ok": False}
             try:
-                entry.update(ok=True, **enqueue_file(path, store, documents, jobs))
+                entry.update(ok=True, **enqueue_file(path, store, documents))
             except FileProblem as problem:
                 entry["error"] = str(problem)
             except psycopg.Error as exc:
@@ -65,7 +63,6 @@ def enqueue_file(
     path: Path,
     store: "DocumentStore",
     documents: "UploadedDocumentsRepository",
-    jobs: "JobRepository",
 ) -> dict[str, int]:
     """Copy ``path`` under the store and queue it; if anything after the copy fails, the copy
     is removed before the error goes on."""
@@ -78,8 +75,8 @@ def enqueue_file(
             f"cannot copy it under DOCUMENTS_ROOT: {exc.strerror or type(exc).__name__}"
         ) from None
     try:
-        document_id = documents.create(storage_path, path.name, size)
-        return {"document_id": document_id, "job_id": jobs.enqueue(document_id)}
+        document_id, job_id = documents.create_with_job(storage_path, path.name, size)
+        return {"document_id": document_id, "job_id": job_id}
     except BaseException:
         (store.root / storage_path).unlink(missing_ok=True)
         raise

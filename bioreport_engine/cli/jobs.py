@@ -4,7 +4,8 @@ import argparse
 import json
 import sys
 
-from bioreport_engine.cli.common import configure, database, plural, stderr_if
+from bioreport_engine.cli.common import configure, database, stderr_if
+from bioreport_engine.errors import plural
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -45,3 +45,25 @@ class UploadedDocumentsRepository:
             ).fetchone()
         assert row is not None
         return int(row["id"])
+
+    def create_with_job(
+        self,
+        storage_path: str,
+        original_filename: str,
+        size_bytes: int,
+        mime_type: str = "application/pdf",
+    ) -> tuple[int, int]:
+        """The document's row and its pending job in one statement, as an upload does: a
+        failure leaves neither behind. Returns ``(document_id, job_id)``."""
+        with self.db.get_connection() as conn:
+            row = conn.execute(
+                """WITH document AS (
+                       INSERT INTO uploaded_documents
+                           (storage_path, original_filename, mime_type, size_bytes)
+                       VALUES (%s, %s, %s, %s) RETURNING id)
+                   INSERT INTO pdf_jobs (uploaded_document_id)
+                   SELECT id FROM document RETURNING uploaded_document_id, id""",
+                (storage_path, original_filename, mime_type, size_bytes),
+            ).fetchone()
+        assert row is not None
+        return int(row["uploaded_document_id"]), int(row["id"])

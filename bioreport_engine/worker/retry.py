@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bioreport_engine.errors import StageError, safe_message
+from bioreport_engine.errors import StageError, plural, safe_message
 
 
 class Decision(StrEnum):
@@ -45,6 +45,6 @@ class RetryPolicy:
         if isinstance(exc, StageError) and not exc.retryable:
             return Verdict(Decision.FAIL, message)
         if attempts >= self.max_attempts:
-            return Verdict(Decision.FAIL, f"gave up after {attempts} attempts: {message}")
+            return Verdict(Decision.FAIL, f"gave up after {plural(attempts, 'attempt')}: {message}")
         retry_after = getattr(exc, "retry_after", None)
         return Verdict(Decision.RETRY, message, self.backoff(attempts, retry_after))

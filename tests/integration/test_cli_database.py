@@ -159,16 +159,18 @@ def test_enqueue_removes_its_copy_when_the_insert_fails_and_goes_on(
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     first.write_bytes(b"%PDF-1.7 first")
     second.write_bytes(b"%PDF-1.7 second")
-    create = UploadedDocumentsRepository.create
+    create = UploadedDocumentsRepository.create_with_job
     calls: list[str] = []
 
-    def failing_once(self: UploadedDocumentsRepository, *args: object, **kw: object) -> int:
+    def failing_once(
+        self: UploadedDocumentsRepository, *args: object, **kw: object
+    ) -> tuple[int, int]:
         calls.append("create")
         if len(calls) == 1:
             raise psycopg.errors.CheckViolation("new row violates check constraint")
         return create(self, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(UploadedDocumentsRepository, "create", failing_once)
+    monkeypatch.setattr(UploadedDocumentsRepository, "create_with_job", failing_once)
     assert main(["enqueue", str(first), str(second)]) == 1
     out = capsys.readouterr()
     lines = out.out.splitlines()
@@ -180,6 +182,7 @@ def test_enqueue_removes_its_copy_when_the_insert_fails_and_goes_on(
     stored = list(Path(db_env["DOCUMENTS_ROOT"]).rglob("*.pdf"))
     assert [path.read_bytes() for path in stored] == [b"%PDF-1.7 second"]
     assert scalar(db, "SELECT count(*) FROM pdf_jobs") == 1
+    assert scalar(db, "SELECT count(*) FROM uploaded_documents") == 1
 
 
 def test_enqueue_stops_with_one_line_when_the_database_goes_away(
@@ -194,12 +197,12 @@ def test_enqueue_stops_with_one_line_when_the_database_goes_away(
     for report in reports:
         report.write_bytes(b"%PDF-1.7")
 
-    def lost(self: UploadedDocumentsRepository, *args: object, **kw: object) -> int:
+    def lost(self: UploadedDocumentsRepository, *args: object, **kw: object) -> tuple[int, int]:
         raise psycopg.OperationalError(
             "consuming input failed: server closed the connection unexpectedly"
         )
 
-    monkeypatch.setattr(UploadedDocumentsRepository, "create", lost)
+    monkeypatch.setattr(UploadedDocumentsRepository, "create_with_job", lost)
     assert main(["enqueue", *map(str, reports)]) == 1
     out = capsys.readouterr()
     assert out.err == (

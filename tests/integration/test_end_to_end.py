@@ -17,6 +17,13 @@ from tests.conftest import run_cli, start_cli
 from tests.integration.helpers import statuses
 
 REPORTS = 4
+#: Numbers the engine itself logs (a timestamp, ``ms=2003``, ``worker_id=host:4711:…``): a
+#: four-digit token of a PII item can equal one by chance, so they are blanked before the check.
+ENGINE_NUMBERS = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+"
+    r"|\b(?:ms|job_id|document_id|attempt|biomarkers|concurrency|port|worker_id|signal)=\S+",
+    re.MULTILINE,
+)
 
 
 def pii_in(text: str, truth: GroundTruth) -> list[str]:
@@ -90,6 +97,7 @@ def test_reports_become_grounded_results_and_no_pii_leaves(
         sent = json.dumps(request["body"])
         leaks = [kind for _, truth in corpus for kind in pii_in(sent, truth)]
         assert leaks == [], "PII reached the LLM server"
-    leaks_in_logs = [kind for _, truth in corpus for kind in pii_in(logs, truth)]
+    scrubbed = ENGINE_NUMBERS.sub("#", logs)
+    leaks_in_logs = [kind for _, truth in corpus for kind in pii_in(scrubbed, truth)]
     assert leaks_in_logs == [], "PII in the worker's logs"
     assert logs.count("job done") == REPORTS

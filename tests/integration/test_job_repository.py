@@ -1,6 +1,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 
 from bioreport_engine.db.connection import Database
@@ -147,6 +148,29 @@ def test_documents_repository(db: Database) -> None:
         1234,
     )
     assert documents.find_by_id(document_id + 1) is None
+
+
+def test_a_document_and_its_job_are_created_together_or_not_at_all(db: Database) -> None:
+    documents = UploadedDocumentsRepository(db)
+    document_id, job_id = documents.create_with_job("a.pdf", "a.pdf", 10)
+    assert scalar(db, f"SELECT uploaded_document_id FROM pdf_jobs WHERE id = {job_id}") == (
+        document_id
+    )
+    assert statuses(db) == {"pending": 1}
+    with db.get_connection() as conn:  # make the job's insert fail
+        conn.execute(
+            """CREATE FUNCTION refuse_job() RETURNS trigger LANGUAGE plpgsql AS
+               $$ BEGIN RAISE EXCEPTION 'no jobs today'; END $$;
+               CREATE TRIGGER refuse_job BEFORE INSERT ON pdf_jobs
+               FOR EACH ROW EXECUTE FUNCTION refuse_job()"""
+        )
+    try:
+        with pytest.raises(psycopg.errors.RaiseException):
+            documents.create_with_job("b.pdf", "b.pdf", 10)
+    finally:
+        with db.get_connection() as conn:
+            conn.execute("DROP TRIGGER refuse_job ON pdf_jobs; DROP FUNCTION refuse_job()")
+    assert scalar(db, "SELECT count(*) FROM uploaded_documents") == 1
 
 
 def test_contention_every_job_is_claimed_exactly_once(db: Database, pg: object) -> None:

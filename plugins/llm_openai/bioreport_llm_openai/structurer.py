@@ -18,9 +18,8 @@ from bioreport_engine.ratelimit import RateLimiter
 from bioreport_llm_openai.grounding import ground
 from bioreport_llm_openai.prompt import SYSTEM, reask_message, user_message
 from bioreport_llm_openai.schema import ReportAnswer
-from bioreport_llm_openai.settings import OpenAISettings
+from bioreport_llm_openai.settings import BACKOFF_MAX_SECONDS, OpenAISettings
 
-BACKOFF_MAX = 8.0
 #: What the re-ask shows as the model's previous answer when the SDK could not parse it.
 UNPARSED_ANSWER = "(an answer that was not valid JSON for the schema)"
 PERMANENT_STATUS = {
@@ -30,13 +29,6 @@ PERMANENT_STATUS = {
     404: "the LLM endpoint or model was not found (404): check OPENAI_BASE_URL and OPENAI_MODEL",
     422: "the LLM endpoint could not process the request (422)",
 }
-
-
-def call_bound_seconds(settings: OpenAISettings) -> float:
-    """The longest one structuring call can take: every attempt times out, with the longest
-    back-off between attempts, plus one re-ask for invalid output."""
-    attempts = settings.max_retries + 1
-    return 2 * (attempts * settings.timeout_seconds + settings.max_retries * BACKOFF_MAX)
 
 
 class OpenAIStructurer:
@@ -163,7 +155,7 @@ def _problem(exc: Exception) -> str:
 
 
 def _backoff(attempt: int) -> float:
-    return min(BACKOFF_MAX, 0.5 * 2.0**attempt) * random.uniform(0.5, 1.0)
+    return min(BACKOFF_MAX_SECONDS, 0.5 * 2.0**attempt) * random.uniform(0.5, 1.0)
 
 
 def _retry_after(exc: openai.APIStatusError) -> float | None:
