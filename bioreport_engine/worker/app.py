@@ -53,6 +53,19 @@ def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30
         raise not_migrated(db.conninfo, missing)
 
 
+def refuse_an_unmigrated_database(db: Database) -> None:
+    """Before the stages are built (seconds of model loading): a database that answers but is
+    not migrated stops start-up at once. One that does not answer is waited for later, by
+    :func:`wait_for_database`, with the stages already built."""
+    try:
+        with db.connect(connect_timeout=3) as conn:
+            missing = missing_migrations(conn)
+    except psycopg.OperationalError:
+        return
+    if missing:
+        raise not_migrated(db.conninfo, missing)
+
+
 class WorkerProcess:
     """Everything one worker process runs, built from the settings (nothing started yet)."""
 
@@ -61,6 +74,7 @@ class WorkerProcess:
         self.store = DocumentStore(settings.documents_root)
         self.store.check()
         self.db = Database.from_settings(settings)
+        refuse_an_unmigrated_database(self.db)
         started = time.perf_counter()
         self.pipeline = Pipeline.build(settings, registry)
         Log.info(

@@ -116,6 +116,16 @@ def test_a_database_that_is_not_migrated_says_to_migrate(
     assert not list((tmp_path / "documents").rglob("*.pdf"))  # enqueue copied nothing
 
 
+def test_a_worker_on_a_database_that_is_not_migrated_stops_before_loading_its_stages(
+    unmigrated: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "documents").mkdir()
+    done = run_cli("worker", env={**unmigrated, "PII_ENGINE": "presidio", "LOG_LEVEL": "DEBUG"})
+    assert done.returncode == 2, done.stderr
+    assert_one_line(done, f'database "{unmigrated["DB_DATABASE"]}"', "run `bioreport db migrate`")
+    assert "loading" not in done.stdout and "pipeline built" not in done.stdout
+
+
 def test_db_status_lists_pending_migrations_of_an_empty_database(
     unmigrated: dict[str, str],
 ) -> None:
