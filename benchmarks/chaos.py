@@ -1,10 +1,16 @@
 """The chaos run: K worker processes over M jobs on a private PostgreSQL; a random worker is
-SIGKILLed and restarted every few seconds, and the database restarts once. It ends by printing
+SIGKILLed and replaced every few seconds, and the database restarts once. It ends by printing
 
     jobs=M done=… failed=… lost=0 duplicate_results=0
 
 and exits non-zero when anything was lost or duplicated. ``nox -s chaos`` runs it;
 ``python -m benchmarks.chaos --help`` lists the knobs.
+
+A kill only proves something when it hits a worker that was working, so the next kill waits
+until every worker of the fleet has logged that it is ready, and comes no sooner than
+``KILL_INTERVAL_PER_START`` times the time the last replacement took to get there: on a slow or
+busy machine the kills space out instead of catching every worker still importing. A run that
+drained the queue before its first kill proved nothing and fails: give it more work.
 """
 
 import argparse
@@ -12,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +35,15 @@ from bioreport_engine.localdb import LocalPostgres
 #: Toy stages from tests/plugin_example: a text "PDF" with directives, masked, two rows each.
 STAGES = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "example-rows"}
 ROWS_PER_DOCUMENT = 2
+#: What a worker logs, at INFO, as its loop starts (bioreport_engine/worker/worker.py): from
+#: then on it claims jobs. Before it, it is importing, building stages or waiting for PostgreSQL.
+READY_LINE = b"worker started"
+#: A worker that is not ready this long after its start is broken, not slow.
+READY_TIMEOUT_SECONDS = 120.0
+#: From a worker's start to the next kill: at least this many times its time to ready. The victim
+#: is drawn among K workers, so a worker lives about K times that interval: at least 2K times
+#: its start-up, most of its life working, however slow the machine.
+KILL_INTERVAL_PER_START = 2
 
 
 def report_text(number: int, job_seconds: float, poison: bool = False) -> str:
@@ -75,29 +91,84 @@ def seed_jobs(db: Database, root: Path, texts: list[str]) -> None:
         )
 
 
+class WorkerNotReady(RuntimeError):
+    """A worker exited, or stayed silent for ``READY_TIMEOUT_SECONDS``, before it was ready."""
+
+
+@dataclass
+class FleetWorker:
+    process: subprocess.Popen[bytes]
+    log: Path
+    started_at: float  # time.monotonic()
+    ready_after: float | None = None  # seconds from start to the ready line, once seen
+
+    def log_tail(self, lines: int = 20) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:]) or "(empty)"
+
+
 @dataclass
 class Fleet:
     """Worker processes started with ``bioreport worker``; their output goes to log files."""
 
     env: dict[str, str]
     logs: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    started: int = 0
+    workers: list[FleetWorker] = field(default_factory=list)
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        return [worker.process for worker in self.workers]
 
     def start(self) -> subprocess.Popen[bytes]:
-        self.started += 1
-        log = (self.logs / f"worker-{self.started}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bioreport_engine", "worker"],
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        self.processes.append(process)
+        log = self.logs / f"worker-{len(self.workers) + 1}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bioreport_engine", "worker"],
+                env={**os.environ, **self.env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.workers.append(FleetWorker(process, log, time.monotonic()))
         return process
+
+    def worker(self, process: subprocess.Popen[bytes]) -> FleetWorker:
+        return next(worker for worker in self.workers if worker.process is process)
 
     def alive(self) -> list[subprocess.Popen[bytes]]:
         return [p for p in self.processes if p.poll() is None]
+
+    def logged(self, process: subprocess.Popen[bytes], text: bytes) -> bool:
+        log = self.worker(process).log
+        return log.exists() and text in log.read_bytes()
+
+    def check_ready(self) -> bool:
+        """Look for the ready line of each worker not yet seen ready; ``True`` when every live
+        worker is ready. A worker that exited before its ready line, or is still silent
+        ``READY_TIMEOUT_SECONDS`` after its start, raises :class:`WorkerNotReady` with the end
+        of its log."""
+        now = time.monotonic()
+        for worker in self.workers:
+            if worker.ready_after is not None:
+                continue
+            exited = worker.process.poll() is not None  # before reading: it may log, then exit
+            if READY_LINE in worker.log.read_bytes():
+                worker.ready_after = now - worker.started_at
+            elif exited:
+                raise WorkerNotReady(
+                    f"worker pid {worker.process.pid} exited with {worker.process.returncode} "
+                    f"before it was ready; its log ends:\n{worker.log_tail()}"
+                )
+            elif now - worker.started_at > READY_TIMEOUT_SECONDS:
+                worker.process.kill()
+                raise WorkerNotReady(
+                    f"worker pid {worker.process.pid} was not ready "
+                    f"{READY_TIMEOUT_SECONDS:.0f} s after its start; its log ends:\n"
+                    f"{worker.log_tail()}"
+                )
+        return all(w.ready_after is not None for w in self.workers if w.process.poll() is None)
+
+    def ready_times(self) -> list[float]:
+        return [w.ready_after for w in self.workers if w.ready_after is not None]
 
     def kill_one(self, rng: random.Random) -> None:
         alive = self.alive()
@@ -171,11 +242,59 @@ def worker_env(server: LocalPostgres, root: Path, lease: float, concurrency: int
         "JOB_POLL_INTERVAL_SECONDS": "1",
         "WORKER_CONCURRENCY": str(concurrency),
         "WORKER_SHUTDOWN_GRACE_SECONDS": "5",
-        "LOG_LEVEL": "WARNING",
+        # INFO: the ready line (READY_LINE) is an INFO line, and so is each job's outcome.
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "text",
     }
 
 
-def run(args: argparse.Namespace) -> Tally:
+@dataclass
+class KillSchedule:
+    """When the next SIGKILL may come: ``spacing`` (the mean, ``--kill-every``, x 0.5..1.5)
+    after the last start of workers, once all of them are ready, and no sooner than
+    ``KILL_INTERVAL_PER_START`` times the time the slowest of them took to be ready."""
+
+    rng: random.Random
+    mean: float
+    last_start: float = 0.0
+    spacing: float = 0.0
+
+    def starting(self) -> None:
+        """Call just before starting workers: the next interval counts from now."""
+        self.last_start = time.monotonic()
+        self.spacing = self.mean * self.rng.uniform(0.5, 1.5)
+
+    def due(self, fleet: Fleet) -> bool:
+        if not fleet.check_ready():
+            return False
+        just_started = [
+            w.ready_after or 0.0 for w in fleet.workers if w.started_at >= self.last_start
+        ]
+        interval = max(self.spacing, KILL_INTERVAL_PER_START * max(just_started, default=0.0))
+        return time.monotonic() >= self.last_start + interval
+
+
+@dataclass(frozen=True)
+class ChaosRun:
+    tally: Tally
+    kills: int
+    database_restarts: int
+    ready_seconds: list[float]  # each worker's time from start to its ready line
+    elapsed: float
+
+    def summary(self, workers: int, concurrency: int) -> str:
+        ready = self.ready_seconds or [float("nan")]
+        return (
+            f"  {workers} workers x {concurrency} slots, {self.kills} SIGKILLs, "
+            f"{self.database_restarts} database restart, {self.tally.reruns} reruns, "
+            f"{self.elapsed:.1f} s\n"
+            f"  worker start to ready: median {statistics.median(ready):.1f} s, "
+            f"max {max(ready):.1f} s over {len(self.ready_seconds)} starts; "
+            f"kills at least {KILL_INTERVAL_PER_START} x that apart"
+        )
+
+
+def run(args: argparse.Namespace) -> ChaosRun:
     rng = random.Random(args.seed)
     with private_postgres() as server, tempfile.TemporaryDirectory() as scratch:
         root, logs = Path(scratch, "documents"), Path(scratch, "logs")
@@ -185,14 +304,20 @@ def run(args: argparse.Namespace) -> Tally:
         db.open()
         seed_jobs(db, root, [report_text(n, args.job_seconds) for n in range(args.jobs)])
         fleet = Fleet(worker_env(server, root, args.lease, args.concurrency), logs)
+        schedule = KillSchedule(rng, args.kill_every)
+        schedule.starting()
         for _ in range(args.workers):
             fleet.start()
         started = time.monotonic()
         kills = restarts_of_db = 0
-        next_kill = started + args.kill_every
         try:
             while time.monotonic() - started < args.timeout:
                 time.sleep(0.2)
+                if schedule.due(fleet):
+                    fleet.kill_one(rng)
+                    schedule.starting()
+                    fleet.start()
+                    kills += 1
                 try:
                     progress = tally(db)
                 except DatabaseUnavailable:  # our own connections die with the restart too
@@ -203,11 +328,6 @@ def run(args: argparse.Namespace) -> Tally:
                     server.restart()
                     restarts_of_db += 1
                     print(f"  database restarted at done={progress.done}", flush=True)
-                if time.monotonic() >= next_kill:
-                    fleet.kill_one(rng)
-                    fleet.start()
-                    kills += 1
-                    next_kill = time.monotonic() + args.kill_every * rng.uniform(0.5, 1.5)
             elapsed = time.monotonic() - started
             fleet.stop_all()
             result = tally(db)
@@ -216,12 +336,9 @@ def run(args: argparse.Namespace) -> Tally:
             db.close()
             if args.keep_logs:
                 shutil.copytree(logs, args.keep_logs, dirs_exist_ok=True)
-        print(
-            f"  {args.workers} workers x {args.concurrency} slots, {kills} SIGKILLs, "
-            f"{restarts_of_db} database restart, {result.reruns} reruns, {elapsed:.1f} s",
-            flush=True,
-        )
-        return result
+        outcome = ChaosRun(result, kills, restarts_of_db, fleet.ready_times(), elapsed)
+        print(outcome.summary(args.workers, args.concurrency), flush=True)
+        return outcome
 
 
 def parser() -> argparse.ArgumentParser:
@@ -233,8 +350,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1000, help="M: jobs to process (1000)")
     p.add_argument("--workers", type=int, default=4, help="K: worker processes (4)")
     p.add_argument("--concurrency", type=int, default=2, help="WORKER_CONCURRENCY (2)")
-    p.add_argument("--job-seconds", type=float, default=0.05, help="time per job (0.05)")
-    p.add_argument("--kill-every", type=float, default=3.0, help="mean seconds between kills (3)")
+    p.add_argument("--job-seconds", type=float, default=0.2, help="time per job (0.2)")
+    p.add_argument(
+        "--kill-every",
+        type=float,
+        default=3.0,
+        help="mean seconds between kills (3); never sooner than "
+        f"{KILL_INTERVAL_PER_START} x the last replacement's time to ready",
+    )
     p.add_argument("--lease", type=float, default=3.0, help="JOB_LEASE_SECONDS (3)")
     p.add_argument("--timeout", type=float, default=600, help="give up after (600 s)")
     p.add_argument("--seed", type=int, default=1)
@@ -243,9 +366,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main() -> int:
-    result = run(parser().parse_args())
-    print(result.line(), flush=True)
-    return 0 if result.ok else 1
+    try:
+        outcome = run(parser().parse_args())
+    except WorkerNotReady as error:
+        print(f"chaos: {error}", file=sys.stderr, flush=True)
+        return 1
+    print(outcome.tally.line(), flush=True)
+    if not outcome.kills:
+        print(
+            "chaos: the queue drained before the first kill, so nothing was proven: "
+            "raise --jobs or --job-seconds",
+            file=sys.stderr,
+        )
+    return 0 if outcome.tally.ok and outcome.kills else 1
 
 
 if __name__ == "__main__":

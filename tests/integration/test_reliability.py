@@ -2,6 +2,11 @@
 
 Everything here runs against a private, throwaway PostgreSQL cluster (initdb + pg_ctl in a
 temporary folder, on a free port): tests that restart the database never touch the shared one.
+
+No test bets on timing: a worker process may take seconds to start on a busy machine, so each
+test waits for what it needs to see (a job ``processing``, a line in the worker's log) before it
+kills or signals, under deadlines generous enough for a loaded machine (they end as soon as the
+condition holds), and no test asserts that something was fast.
 """
 
 import argparse
@@ -15,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.chaos import (
+    READY_TIMEOUT_SECONDS,
     Fleet,
     private_postgres,
     report_text,
@@ -27,6 +33,13 @@ from bioreport_engine.db.connection import Database, DatabaseUnavailable
 from bioreport_engine.localdb import LocalPostgres
 from tests.integration.conftest import TABLES
 from tests.integration.helpers import scalar, statuses
+
+#: Long enough for a worker to start, claim and finish on a loaded machine; a wait ends as soon
+#: as its condition holds.
+DEADLINE_SECONDS = READY_TIMEOUT_SECONDS
+#: What a worker logs when it handles the first SIGTERM, and when its grace period ran out.
+STOPPING = b"stopping: no new jobs"
+RELEASED = b"grace period over: released running jobs"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +62,7 @@ def fleet(cluster: LocalPostgres, tmp_path: Path) -> Iterator[Fleet]:
     root.mkdir()
     logs.mkdir()
     env = worker_env(cluster, root, lease=2.0, concurrency=1)
-    env.update(LOG_LEVEL="INFO", WORKER_SHUTDOWN_GRACE_SECONDS="10")
+    env.update(WORKER_SHUTDOWN_GRACE_SECONDS="10")
     workers = Fleet(env, logs)
     yield workers
     for process in workers.alive():
@@ -60,7 +73,7 @@ def root_of(fleet: Fleet) -> Path:
     return Path(fleet.env["DOCUMENTS_ROOT"])
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = DEADLINE_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -82,7 +95,7 @@ def test_sigkill_during_a_job_another_worker_completes_it_after_the_lease(
     first.wait()
     killed_at = time.monotonic()
     fleet.start()
-    wait_for(lambda: statuses(cdb) == {"done": 1}, timeout=30)
+    wait_for(lambda: statuses(cdb) == {"done": 1})
     assert time.monotonic() - killed_at >= 2.0  # not before the lease expired
     assert scalar(cdb, "SELECT attempts FROM pdf_jobs") == 2
     assert tally(cdb).ok
@@ -90,14 +103,14 @@ def test_sigkill_during_a_job_another_worker_completes_it_after_the_lease(
 
 
 def test_sigterm_lets_a_running_job_finish(cdb: Database, fleet: Fleet) -> None:
+    fleet.env["WORKER_SHUTDOWN_GRACE_SECONDS"] = str(DEADLINE_SECONDS)  # room on a slow machine
     seed_jobs(cdb, root_of(fleet), [report_text(0, job_seconds=1.5)])
     worker = fleet.start()
     wait_for(lambda: statuses(cdb) == {"processing": 1})
-    signalled = time.monotonic()
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=10) == 0
-    assert time.monotonic() - signalled < 10  # within the grace period
+    assert worker.wait(timeout=DEADLINE_SECONDS) == 0
     assert statuses(cdb) == {"done": 1}
+    assert not fleet.logged(worker, RELEASED)  # it finished within the grace period
 
 
 def test_sigterm_releases_a_job_that_outlasts_the_grace_period(cdb: Database, fleet: Fleet) -> None:
@@ -105,10 +118,11 @@ def test_sigterm_releases_a_job_that_outlasts_the_grace_period(cdb: Database, fl
     seed_jobs(cdb, root_of(fleet), [report_text(0, job_seconds=60)])
     worker = fleet.start()
     wait_for(lambda: statuses(cdb) == {"processing": 1})
-    signalled = time.monotonic()
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=10) == 0
-    assert time.monotonic() - signalled < 5
+    assert worker.wait(timeout=DEADLINE_SECONDS) == 0
+    # Released, not waited for: a worker that let the job run on would have left it done (or
+    # timed out, with its attempt charged), and logged no release.
+    assert fleet.logged(worker, RELEASED)
     assert statuses(cdb) == {"pending": 1}
     assert scalar(cdb, "SELECT attempts FROM pdf_jobs") == 0  # not charged
     assert scalar(cdb, "SELECT count(*) FROM document_results") == 0
@@ -119,9 +133,11 @@ def test_a_second_signal_exits_at_once(cdb: Database, fleet: Fleet) -> None:
     worker = fleet.start()
     wait_for(lambda: statuses(cdb) == {"processing": 1})
     worker.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
+    wait_for(lambda: fleet.logged(worker, STOPPING))  # the first signal was handled
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=5) == 128 + signal.SIGTERM
+    # Exit status 128 + SIGTERM is the second signal's way out; a worker that ignored it would
+    # exit 0 after its grace period (10 s).
+    assert worker.wait(timeout=DEADLINE_SECONDS) == 128 + signal.SIGTERM
 
 
 def test_database_restart_while_two_workers_process_200_jobs(
@@ -132,7 +148,7 @@ def test_database_restart_while_two_workers_process_200_jobs(
     workers = [fleet.start(), fleet.start()]
     wait_for(lambda: statuses(cdb).get("done", 0) >= 50)
     cluster.restart()
-    wait_for(lambda: statuses(cdb) == {"done": 200}, timeout=90)
+    wait_for(lambda: statuses(cdb) == {"done": 200})
     assert all(worker.poll() is None for worker in workers)  # never restarted
     result = tally(cdb)
     assert (result.done, result.lost, result.duplicate_results) == (200, 0, 0)
@@ -149,39 +165,46 @@ def test_a_poison_document_fails_after_the_maximum_attempts_while_others_finish(
     texts += [report_text(n, job_seconds=0.05) for n in range(1, 21)]
     seed_jobs(cdb, root_of(fleet), texts)
     workers = [fleet.start(), fleet.start()]
-    crashes = 0
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # a supervisor: restart whatever died
+    # A supervisor restarts whatever died. Three crashes, each followed by a lease to expire
+    # and a replacement to start (seconds each on a loaded machine): the deadline is generous,
+    # and the loop ends as soon as every job is settled.
+    deadline = time.monotonic() + 2 * DEADLINE_SECONDS
+    while time.monotonic() < deadline:
         for index, worker in enumerate(workers):
             if worker.poll() is not None:
-                assert worker.returncode == -signal.SIGKILL
-                crashes += 1
                 workers[index] = fleet.start()
         counts = statuses(cdb)
         if counts.get("done", 0) + counts.get("failed", 0) == 21:
             break
         time.sleep(0.1)
     assert statuses(cdb) == {"done": 20, "failed": 1}
-    assert crashes == 3
+    # Each crash came before the lease recovery that let the job be claimed again (or fail),
+    # so every crashed worker has exited by now.
+    crashed = [p.returncode for p in fleet.processes if p.poll() is not None]
+    assert crashed == [-signal.SIGKILL] * 3
     poison = scalar(cdb, "SELECT error_message FROM pdf_jobs WHERE status = 'failed'")
     assert poison == "worker lost: no heartbeat for 2 s (attempt 3 of 3)"
 
 
 def test_a_short_chaos_run_loses_and_duplicates_nothing() -> None:
+    """About 20 s of work for 6 slots. A kill comes about every second, but only once every
+    worker is ready and never sooner than twice the last start-up: a loaded machine still
+    kills working workers, only less often."""
     args = argparse.Namespace(
-        jobs=150,
+        jobs=300,
         workers=3,
         concurrency=2,
-        job_seconds=0.03,
+        job_seconds=0.4,
         kill_every=1.0,
         lease=2.0,
-        timeout=120,
+        timeout=10 * DEADLINE_SECONDS,  # the run ends when the queue is drained
         seed=7,
         keep_logs=None,
     )
-    result = run(args)
-    assert result.lost == 0 and result.duplicate_results == 0
-    assert result.done + result.failed == 150
+    outcome = run(args)
+    assert outcome.kills >= 1 and outcome.database_restarts == 1  # the chaos happened
+    assert outcome.tally.lost == 0 and outcome.tally.duplicate_results == 0
+    assert outcome.tally.done + outcome.tally.failed == 300
 
 
 def test_the_chaos_script_prints_its_verdict() -> None:
