@@ -1,5 +1,6 @@
 """The chaos run: K worker processes over M jobs on a private PostgreSQL; a random worker is
-SIGKILLed and replaced every few seconds, and the database restarts once. It ends by printing
+SIGKILLed and replaced every few seconds, and the database restarts once (``--db-crashes N``:
+crashes N times). It ends by printing
 
     jobs=M done=… failed=… lost=0 duplicate_results=0
 
@@ -310,6 +311,14 @@ def run(args: argparse.Namespace) -> ChaosRun:
             fleet.start()
         started = time.monotonic()
         kills = restarts_of_db = 0
+        # When (by jobs done) the database goes down: once, cleanly, by default; with
+        # --db-crashes N, N times, killed (pg_ctl -m immediate: a crash, with recovery).
+        crashes = args.db_crashes
+        restart_at = (
+            [args.jobs * (n + 1) / (crashes + 1) for n in range(crashes)]
+            if crashes
+            else [args.jobs / 3]
+        )
         try:
             while time.monotonic() - started < args.timeout:
                 time.sleep(0.2)
@@ -324,10 +333,12 @@ def run(args: argparse.Namespace) -> ChaosRun:
                     continue
                 if progress.done + progress.failed == args.jobs:
                     break
-                if not restarts_of_db and progress.done >= args.jobs / 3:
-                    server.restart()
+                if restarts_of_db < len(restart_at) and progress.done >= restart_at[restarts_of_db]:
+                    server.stop("immediate" if crashes else "fast")
+                    server.start()
                     restarts_of_db += 1
-                    print(f"  database restarted at done={progress.done}", flush=True)
+                    how = "crashed and restarted" if crashes else "restarted"
+                    print(f"  database {how} at done={progress.done}", flush=True)
             elapsed = time.monotonic() - started
             fleet.stop_all()
             result = tally(db)
@@ -359,6 +370,13 @@ def parser() -> argparse.ArgumentParser:
         f"{KILL_INTERVAL_PER_START} x the last replacement's time to ready",
     )
     p.add_argument("--lease", type=float, default=3.0, help="JOB_LEASE_SECONDS (3)")
+    p.add_argument(
+        "--db-crashes",
+        type=int,
+        default=0,
+        help="crash the database (stop -m immediate, then start) N times, evenly spread; "
+        "0 (default): one clean restart at a third of the jobs",
+    )
     p.add_argument("--timeout", type=float, default=600, help="give up after (600 s)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep-logs", type=Path, help="copy the workers' logs to this folder")

@@ -19,6 +19,7 @@ from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.backoff import Backoff
 from bioreport_engine.worker.lease import LeaseKeeper
 from bioreport_engine.worker.listener import Listener
 from bioreport_engine.worker.retry import RetryPolicy
@@ -30,13 +31,13 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30.0) -> None:
+def wait_for_database(db: Database, stop: threading.Event) -> None:
     """Block until PostgreSQL answers and the schema is migrated.
 
     An unreachable database is logged (host, port, database and why) and retried with capped
     back-off (no crash loop); a schema that is not migrated is a configuration error.
     """
-    delay = 0.5
+    backoff = Backoff()
     while not stop.is_set():
         try:
             with db.connect(connect_timeout=5) as conn:
@@ -44,9 +45,9 @@ def wait_for_database(db: Database, stop: threading.Event, max_delay: float = 30
             break
         except psycopg.OperationalError as exc:
             failure = describe(exc, db.conninfo)
+            delay = backoff.next()
             Log.warning("database unreachable; retrying", **failure.log_context(), retry_in_s=delay)
             stop.wait(delay)
-            delay = min(delay * 2, max_delay)
     else:
         return
     if missing:

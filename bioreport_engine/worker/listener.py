@@ -13,13 +13,13 @@ import psycopg
 from bioreport_engine.db.connection import Database
 from bioreport_engine.db.failures import describe
 from bioreport_engine.log import Log
+from bioreport_engine.worker.backoff import Backoff
 
 CHANNEL = "bioreport_jobs"
 
 
 class Listener(threading.Thread):
     check_every_seconds = 5.0
-    backoff_max_seconds = 30.0
 
     def __init__(self, db: Database, wake: threading.Event) -> None:
         super().__init__(name="bioreport-listener", daemon=True)
@@ -32,24 +32,24 @@ class Listener(threading.Thread):
         self._halt.set()
 
     def run(self) -> None:
-        delay = 0.5
+        backoff = Backoff()
         while not self._halt.is_set():
             try:
-                self._listen()
-                delay = 0.5
+                self._listen(backoff)
             except psycopg.Error as exc:
                 self.connected.clear()
+                delay = backoff.next()
                 Log.warning(
                     "job listener disconnected; reconnecting",
                     **describe(exc, self.db.conninfo).log_context(),
                     retry_in_s=delay,
                 )
                 self._halt.wait(delay)
-                delay = min(delay * 2, self.backoff_max_seconds)
 
-    def _listen(self) -> None:
+    def _listen(self, backoff: Backoff) -> None:
         with self.db.connect(autocommit=True, connect_timeout=10) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
+            backoff.reset()
             self.connected.set()
             self.wake.set()  # a claim follows every (re)connect
             checked = time.monotonic()

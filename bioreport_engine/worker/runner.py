@@ -15,6 +15,7 @@ from bioreport_engine.log import Log
 from bioreport_engine.metrics import JOBS, LLM_ROWS_DROPPED, RETRIES, STAGE_SECONDS
 from bioreport_engine.pipeline import Pipeline, PipelineResult
 from bioreport_engine.storage import DocumentStore
+from bioreport_engine.worker.backoff import Backoff
 from bioreport_engine.worker.retry import Decision, RetryPolicy
 
 
@@ -27,7 +28,6 @@ class Outcome(StrEnum):
 
 class JobRunner:
     #: The longest gap between two tries of an outcome write while the database is away.
-    write_backoff_max = 15.0
 
     def __init__(
         self,
@@ -106,7 +106,7 @@ class JobRunner:
         If it does not come back in time, the job stays ``processing``; its lease expires and
         recovery runs it again: never lost.
         """
-        delay = 0.5
+        backoff = Backoff()
         deadline = time.monotonic() + self.write_deadline_seconds
         while True:
             try:
@@ -116,6 +116,7 @@ class JobRunner:
                 Log.warning("job lost to another worker; result abandoned", job_id=job.id)
                 return Outcome.LOST
             except DatabaseUnavailable as exc:
+                delay = backoff.next()
                 if time.monotonic() + delay > deadline:
                     raise
                 Log.warning(
@@ -125,7 +126,6 @@ class JobRunner:
                     retry_in_s=delay,
                 )
                 time.sleep(delay)
-                delay = min(delay * 2, self.write_backoff_max)
 
 
 def _biomarker_count(result: PipelineResult) -> int:

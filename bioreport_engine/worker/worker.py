@@ -19,6 +19,7 @@ from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
 from bioreport_engine.db.jobs import JobRecord
 from bioreport_engine.log import Log
+from bioreport_engine.worker.backoff import Backoff
 from bioreport_engine.worker.runner import Outcome
 
 
@@ -34,8 +35,6 @@ class Runner(Protocol):
 
 class Worker:
     """Runs up to ``concurrency`` jobs at a time, in threads, until asked to stop."""
-
-    outage_backoff_max_seconds = 30.0
 
     def __init__(
         self,
@@ -121,7 +120,7 @@ class Worker:
         return finished
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
-        outage_delay = 0.5
+        outage = Backoff()
         while not self.stopping.is_set():
             self.ticks += 1
             self.last_tick = time.monotonic()
@@ -130,15 +129,11 @@ class Worker:
             try:
                 claimed = self.jobs.claim_jobs(self.worker_id, free) if free else []
             except DatabaseUnavailable as exc:
-                Log.warning(
-                    "database unavailable; retrying",
-                    **self._outage(exc),
-                    retry_in_s=outage_delay,
-                )
-                self._sleep(outage_delay)
-                outage_delay = min(outage_delay * 2, self.outage_backoff_max_seconds)
+                delay = outage.next()
+                Log.warning("database unavailable; retrying", **self._outage(exc), retry_in_s=delay)
+                self._sleep(delay)
                 continue
-            outage_delay = 0.5
+            outage.reset()
             Log.debug("poll", free_slots=free, claimed=len(claimed))
             for job in claimed:
                 self._dispatch(pool, job)

@@ -10,6 +10,7 @@ condition holds), and no test asserts that something was fast.
 """
 
 import argparse
+import re
 import signal
 import subprocess
 import sys
@@ -157,6 +158,30 @@ def test_database_restart_while_two_workers_process_200_jobs(
     assert "Traceback" not in logs
 
 
+def test_after_a_long_outage_every_worker_resumes_within_seconds(
+    cdb: Database, fleet: Fleet, cluster: LocalPostgres
+) -> None:
+    """The reconnect back-off is capped (2 s): a 12-second outage used to grow it to 8 s and
+    more, and one worker idled ~27 s after a 30-second outage."""
+    workers = [fleet.start(), fleet.start()]
+    wait_for(fleet.check_ready)
+    cluster.stop("fast")
+    time.sleep(12)  # the outage itself, not a wait for something to happen
+    cluster.start()
+    with Database(cluster.conninfo("bioreport"), max_size=1) as fresh:
+        seed_jobs(fresh, root_of(fleet), [report_text(n, job_seconds=5) for n in range(2)])
+        # Each job keeps its worker busy for 5 s: the second one is taken by the other worker
+        # only if that one came back too.
+        wait_for(
+            lambda: scalar(fresh, "SELECT count(DISTINCT locked_by) FROM pdf_jobs") == 2,
+            timeout=30,
+        )
+    assert all(worker.poll() is None for worker in workers)
+    logs = "".join(p.read_text() for p in fleet.logs.iterdir())
+    delays = [float(d) for d in re.findall(r"retry_in_s=([\d.]+)", logs)]
+    assert delays and max(delays) <= 2.0, delays
+
+
 def test_a_poison_document_fails_after_the_maximum_attempts_while_others_finish(
     cdb: Database, fleet: Fleet
 ) -> None:
@@ -200,6 +225,7 @@ def test_a_short_chaos_run_loses_and_duplicates_nothing() -> None:
         timeout=10 * DEADLINE_SECONDS,  # the run ends when the queue is drained
         seed=7,
         keep_logs=None,
+        db_crashes=0,
     )
     outcome = run(args)
     assert outcome.kills >= 1 and outcome.database_restarts == 1  # the chaos happened
