@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from bioreport_engine.db.connection import DatabaseUnavailable
     from bioreport_engine.db.documents import UploadedDocumentsRepository
     from bioreport_engine.db.failures import describe
-    from bioreport_engine.storage import DocumentStore
+    from bioreport_engine.storage import DocumentStore, printable_name
 
     settings = configure(stderr_if(args.json))
     store = DocumentStore(settings.documents_root)
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     with database(settings) as db:
         documents = UploadedDocumentsRepository(db)
         for path in args.files:
-            entry: dict[str, Any] = {"file": str(path), "ok": False}
+            entry: dict[str, Any] = {"file": printable_name(path), "ok": False}
             try:
                 entry.update(ok=True, **enqueue_file(path, store, documents))
             except FileProblem as problem:
@@ -65,17 +65,23 @@ def enqueue_file(
     documents: "UploadedDocumentsRepository",
 ) -> dict[str, int]:
     """Copy ``path`` under the store and queue it; if anything after the copy fails, the copy
-    is removed before the error goes on."""
-    if not path.is_file():
-        raise FileProblem("not a readable file")
+    is removed before the error goes on.
+
+    A name that is not valid UTF-8 is stored with its bytes escaped (``r\\xe9sultat.pdf``).
+    """
+    from bioreport_engine.storage import UnreadableFile, printable_name
+
     try:
         storage_path, size = store.save(path)
+    except UnreadableFile as problem:
+        raise FileProblem(f"cannot read the file: {problem.strerror}") from None
     except OSError as exc:
         raise FileProblem(
             f"cannot copy it under DOCUMENTS_ROOT: {exc.strerror or type(exc).__name__}"
         ) from None
     try:
-        document_id, job_id = documents.create_with_job(storage_path, path.name, size)
+        name = printable_name(path.name)
+        document_id, job_id = documents.create_with_job(storage_path, name, size)
         return {"document_id": document_id, "job_id": job_id}
     except BaseException:
         (store.root / storage_path).unlink(missing_ok=True)

@@ -1,13 +1,19 @@
 """``bioreport process FILE...``: run the pipeline on local PDFs, without a database."""
 
 import argparse
+import errno
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bioreport_engine.cli.common import start, stderr_if
-from bioreport_engine.errors import safe_message
+from bioreport_engine.errors import PermanentError, safe_message
+from bioreport_engine.storage import (
+    UnreadableFile,
+    open_regular_file,
+    printable_name,
+    read_regular_file,
+)
 
 if TYPE_CHECKING:
     from bioreport_engine.pipeline import Pipeline, PipelineResult
@@ -43,27 +49,30 @@ def result_view(result: "PipelineResult", show_raw: bool) -> dict[str, Any]:
 
 
 def unreadable(path: Path) -> str | None:
-    """Why ``path`` cannot be processed, found before any stage is built; ``None`` if it can."""
-    if not path.exists():
-        return "no such file"
-    if not path.is_file():
-        return "not a regular file"
-    if not os.access(path, os.R_OK):
-        return "permission denied"
-    return None
+    """Why ``path`` cannot be processed, found before any stage is built; ``None`` if it can.
+
+    The file is opened as it will be read (a named pipe is refused, not waited on)."""
+    try:
+        with open_regular_file(path):
+            return None
+    except UnreadableFile as problem:
+        return "no such file" if problem.errno == errno.ENOENT else problem.strerror
 
 
 def failed(path: Path, error: str) -> dict[str, Any]:
-    return {"file": str(path), "ok": False, "error": error}
+    return {"file": printable_name(path), "ok": False, "error": error}
 
 
 def process_file(pipeline: "Pipeline", path: Path, show_raw: bool) -> dict[str, Any]:
     """Everything ``--json`` prints for one file; ``ok`` is false with ``error`` set on failure."""
-    entry: dict[str, Any] = {"file": str(path), "ok": False, "error": None}
+    entry: dict[str, Any] = {"file": printable_name(path), "ok": False, "error": None}
     try:
-        pdf = path.read_bytes()
-    except OSError as exc:
-        entry["error"] = f"cannot read the file: {exc.strerror or type(exc).__name__}"
+        pdf = read_regular_file(path, pipeline.limits.max_bytes)
+    except UnreadableFile as problem:
+        entry["error"] = f"cannot read the file: {problem.strerror}"
+        return entry
+    except PermanentError as exc:  # over PDF_MAX_BYTES
+        entry["error"] = safe_message(exc)
         return entry
     try:
         result = pipeline.run(pdf)

@@ -1,7 +1,8 @@
 from tests.contracts.extractor import ExtractorContract
+from tests.contracts.storage_inputs import StorageContract
 
 
-class TestPdfplumber(ExtractorContract):
+class TestPdfplumber(ExtractorContract, StorageContract):
     engine = "pdfplumber"
     distribution = "bioreport-pdf-pdfplumber"
     library = "pdfplumber"
