@@ -22,7 +22,12 @@ from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.localdb import LocalPostgres
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.settings import EngineSettings
-from bioreport_engine.storage import DocumentStore
+from bioreport_engine.storage import (
+    DocumentStore,
+    UnreadableFile,
+    open_regular_file,
+    printable_name,
+)
 from bioreport_engine.worker.app import WorkerProcess
 
 DATABASE = "bioreport"
@@ -182,10 +187,10 @@ def run_demo(settings: EngineSettings, files: Sequence[Path], timeout: float = 6
 def unreadable_problem(path: Path) -> str | None:
     """Why ``path`` cannot be read, checked before anything starts; ``None`` when it can."""
     try:
-        with path.open("rb"):
+        with open_regular_file(path):
             return None
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+    except UnreadableFile as problem:
+        return f"cannot read {printable_name(path)}: {problem.strerror}"
 
 
 def process(

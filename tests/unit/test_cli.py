@@ -1,5 +1,6 @@
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,14 @@ def test_demo_with_a_missing_report_says_so_in_one_line() -> None:
     done = run_cli("demo", "missing.pdf")
     assert done.returncode == 2
     assert done.stderr == "bioreport: cannot read missing.pdf: No such file or directory\n"
+
+
+def test_demo_with_a_named_pipe_says_so_instead_of_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.pdf"
+    os.mkfifo(fifo)
+    done = run_cli("demo", str(fifo))
+    assert done.returncode == 2
+    assert done.stderr == f"bioreport: cannot read {fifo}: not a regular file\n"
 
 
 def test_jobs_without_a_database_configured_is_one_line() -> None:
