@@ -171,3 +171,32 @@ def _insurance_id(rng: random.Random) -> str:
         letters = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(3))
         return f"{letters}{rng.randrange(10**9):09d}"
     return f"MBR-{rng.randrange(10**8):08d}"
+
+
+#: Given names that are also English words, and surnames that are words too (some of them
+#: lab words: Iron, Gross, Page, Bell). Reports print them where an anonymizer that trusts a
+#: capitalised word less than a "real" name lets them through, and next to results that use
+#: the same words ("Iron 92 ug/dL", "Clarity Clear").
+WORD_FIRST_NAMES = (
+    "Hope", "Will", "Rose", "Mark", "Grace", "Faith", "Joy", "Dawn", "Iris", "Ivy", "April",
+    "May", "June", "Summer", "Autumn", "Sky", "Hunter", "Chase", "Bill", "Art", "Jack", "Amber",
+    "Crystal", "Destiny", "Honor", "Ruby", "Pearl", "Olive", "Violet", "Lily", "Rusty", "Sunny",
+    "Forest", "River", "Miles", "Penny", "Patience", "Sterling", "Frank", "Grant", "Price",
+)  # fmt: skip
+WORD_SURNAMES = (
+    "White", "Iron", "Gross", "Will", "Rose", "Page", "Bell", "Young", "Mark", "Brown", "Green",
+    "Black", "Little", "Long", "Hall", "Wood", "Stone", "Hill", "King", "Cook", "Baker", "Mason",
+    "Fisher", "Hunter", "Love", "Rich", "Small", "Strong", "Sharp", "Swift", "Moody", "Best",
+    "Cash", "Frost", "Snow", "Winter", "Marsh", "Field", "Lamb", "Fox", "Wolf", "Bird", "Crane",
+    "Glass", "Gold", "Silver", "Steel", "Banks", "Wells", "Brooks", "Rivers", "Lake", "Ford",
+    "Church", "Bishop", "Chance", "Power", "Bright", "Clear", "Low", "High", "Short", "Hardy",
+    "Noble", "Major", "Rice", "Salt", "Bone", "Blood", "Cross", "Day", "May", "Hood",
+)  # fmt: skip
+
+
+def name_from(fake: Faker, rng: random.Random, word_share: float) -> Name:
+    """A name whose given name and surname are each a word-name with ``word_share`` odds."""
+    first: str = rng.choice(WORD_FIRST_NAMES) if rng.random() < word_share else fake.first_name()
+    last: str = rng.choice(WORD_SURNAMES) if rng.random() < word_share else fake.last_name()
+    middle = rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.4 else None
+    return Name(first, middle, last)
