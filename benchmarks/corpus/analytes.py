@@ -284,17 +284,17 @@ def _qualitative(panel: str, *rows: tuple[str, str, str, str, str]) -> list[Qual
 #: Urinalysis and serology: results that are words, which an anonymizer must leave alone even
 #: when they look like names ("Clear", "Amber", "Straw", "Rose"...). Names differ from the
 #: numeric catalogue's ("Urine Glucose", not "Glucose"), so one report never repeats an analyte.
-QUALITATIVE: tuple[Qualitative | Analyte, ...] = tuple(
+QUALITATIVE: tuple[Qualitative, ...] = tuple(
     [
         *_qualitative(
             "URINALYSIS",
             ("Color", "", "Yellow", "Yellow|Straw|Pale Yellow", "Amber|Dark Yellow|Red|Orange"),
             ("Clarity", "", "Clear", "Clear", "Hazy|Cloudy|Turbid"),
         ),
-        Analyte("Specific Gravity", "URINALYSIS", "", 1.005, 1.030, 3),
-        Analyte("Urine pH", "URINALYSIS", "", 5.0, 8.0, 1),
         *_qualitative(
             "URINALYSIS",
+            ("Specific Gravity", "", "1.005 - 1.030", "1.010|1.015|1.020|1.025", "1.003|1.035"),
+            ("Urine pH", "", "5.0 - 8.0", "5.5|6.0|6.5|7.0|7.5", "4.5|8.5|9.0"),
             ("Urine Protein", "mg/dL", "Negative", "Negative", "Trace|30|100|300"),
             ("Urine Glucose", "mg/dL", "Negative", "Negative", "Trace|100|250|500"),
             ("Ketones", "mg/dL", "Negative", "Negative", "Trace|Small|Moderate|Large"),

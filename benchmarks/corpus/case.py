@@ -20,7 +20,8 @@ from benchmarks.corpus import regions
 from benchmarks.corpus.analytes import CATALOGUE, QUALITATIVE, Analyte, Qualitative
 from benchmarks.corpus.people import (
     LABS,
-    WORD_FIRST_NAMES,
+    WORD_FEMALE_NAMES,
+    WORD_MALE_NAMES,
     WORD_SURNAMES,
     Lab,
     Name,
@@ -33,7 +34,8 @@ from benchmarks.corpus.truth import BiomarkerRow
 WORD_NAME_SHARE = 0.4
 #: Share of patients aged 90 or more.
 OLD_SHARE = 0.25
-RELATIONS = ("daughter", "son", "wife", "husband", "sister", "brother", "niece", "partner")
+FEMALE_RELATIONS = ("daughter", "wife", "sister", "niece", "mother")
+MALE_RELATIONS = ("son", "husband", "brother", "nephew")
 LABS_BY_REGION: dict[str, tuple[Lab, ...]] = {
     "US": LABS,
     "UK": (
@@ -59,6 +61,9 @@ LAYOUT_REGIONS: dict[str, tuple[str, ...]] = {
     "consult_note": ("US",),
     "ruled_grid": ("US",),
 }
+#: Points of table a running-header report has on its first page and on each page after it,
+#: and the lines a heading with its first row takes: how ``pages=`` becomes a number of rows.
+FIRST_PAGE_POINTS, PAGE_POINTS, HEADING_LINES = 480.0, 630.0, 2.2
 #: Layouts whose reports always carry the qualitative panels.
 QUALITATIVE_LAYOUTS = ("urinalysis",)
 
@@ -108,6 +113,7 @@ class Case:
     table_font_size: float
     column_gap: float
     target_pages: int
+    fill_pages: bool  # the table flows over as many pages as it fills (scaling documents)
     wording: int
 
     @property
@@ -133,25 +139,25 @@ def plan_case(
     seed: int,
     layout: str,
     pages: int | None = None,
-    extra_first: tuple[str, ...] = (),
-    extra_last: tuple[str, ...] = (),
+    extra_names: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ()),
 ) -> Case:
     """All content of one report; ``pages`` asks for that many pages of results (the scaling
-    documents), ``extra_*`` add word-names to draw from (held-out layouts bring their own)."""
+    documents), ``extra_names`` adds (female, male, surname) word-names to draw from:
+    held-out layouts bring their own."""
     rng = random.Random(case_seed(layout, seed))
     region = rng.choice(LAYOUT_REGIONS[layout])
     fake = Faker(regions.LOCALES[region])
     fake.seed_instance(rng.randrange(2**32))
-    firsts, lasts = (*WORD_FIRST_NAMES, *extra_first), (*WORD_SURNAMES, *extra_last)
+    females, males = (*WORD_FEMALE_NAMES, *extra_names[0]), (*WORD_MALE_NAMES, *extra_names[1])
+    surnames = (*WORD_SURNAMES, *extra_names[2])
 
     def person(female: bool | None = None, word_share: float = WORD_NAME_SHARE) -> Name:
+        female = rng.random() < 0.5 if female is None else female
         if rng.random() < word_share:
-            first = rng.choice(firsts)
-        elif female is None:
-            first = str(fake.first_name())
+            first = rng.choice(females if female else males)
         else:
             first = str(fake.first_name_female() if female else fake.first_name_male())
-        last = rng.choice(lasts) if rng.random() < word_share else str(fake.last_name())
+        last = rng.choice(surnames) if rng.random() < word_share else str(fake.last_name())
         middle = rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.5 else None
         return Name(first, middle, last)
 
@@ -169,17 +175,14 @@ def plan_case(
     others = _distinct_people(patient, [person(word_share=0.2) for _ in range(5)], person)
     physician, consultant, gp, technologist, pathologist = others
     relatives = tuple(
-        Relative(
-            rng.choice(RELATIONS),
-            Name(person().first, None, patient.last if rng.random() < 0.5 else person().last),
-            regions.phone(region, rng),
-        )
+        _relative(rng, patient, person, regions.phone(region, rng))
         for _ in range(rng.randint(1, 2))
     )
     middle = technologist.middle_initial or rng.choice("ABCDEFGHJKLMNPRSTW")
     address = regions.address(region, fake, rng)
     with_time = rng.random() < 0.6
     qualitative = layout in QUALITATIVE_LAYOUTS or rng.random() < 0.5
+    font_size = rng.choice((8.5, 9.0))
     return Case(
         document_id=f"{layout}-{seed:04d}",
         seed=seed,
@@ -211,10 +214,11 @@ def plan_case(
         lab=rng.choice(LABS_BY_REGION[region]),
         collection_date=_moment(region, collected, rng, with_time),
         report_date=_moment(region, reported, rng, with_time),
-        sections=_sections(rng, qualitative, layout, pages),
-        table_font_size=rng.choice((8.5, 9.0)),
+        sections=_sections(rng, qualitative, layout, pages, font_size),
+        table_font_size=font_size,
         column_gap=rng.choice((18.0, 22.0, 26.0)),
         target_pages=pages or rng.randint(2, 3),
+        fill_pages=pages is not None,
         wording=rng.randrange(1000),
     )
 
@@ -234,6 +238,17 @@ def _distinct_people(patient: Name, people: list[Name], make: Callable[..., Name
         seen_last.add(candidate.last)
         distinct.append(candidate)
     return distinct
+
+
+def _relative(rng: random.Random, patient: Name, make: Callable[..., Name], phone: str) -> Relative:
+    """A relative whose given name differs from the patient's and fits the relation."""
+    female = rng.random() < 0.6
+    relation = rng.choice(FEMALE_RELATIONS if female else MALE_RELATIONS)
+    name = make(female)
+    while name.first == patient.first:
+        name = make(female)
+    last = patient.last if rng.random() < 0.5 else name.last
+    return Relative(relation, Name(name.first, None, last), phone)
 
 
 def _moment(region: str, moment: datetime, rng: random.Random, with_time: bool) -> str:
@@ -283,13 +298,15 @@ def _insurance_id(region: str, rng: random.Random) -> str:
 
 
 def _sections(
-    rng: random.Random, qualitative: bool, layout: str, pages: int | None
+    rng: random.Random, qualitative: bool, layout: str, pages: int | None, font_size: float
 ) -> tuple[Section, ...]:
-    """Panels in catalogue order; qualitative panels last. ``pages`` repeats visits (fresh
-    draws, same analytes again) until there are about 34 rows per wanted page."""
-    wanted_rows = 34 * pages if pages else 0
+    """Panels in catalogue order, qualitative panels last. ``pages`` repeats visits (fresh
+    draws, the same analytes again) until the table fills about that many pages."""
+    leading = font_size * 1.55
+    per_page = [(points / leading) - 3.0 for points in (FIRST_PAGE_POINTS, PAGE_POINTS)]
+    budget = per_page[0] - 4 + per_page[1] * (pages - 1) if pages else 0.0  # 4: signatures
     sections: list[Section] = []
-    visit = 0
+    visit = lines = 0.0
     while True:
         count = rng.randint(8, 30)
         picked: list[Analyte | Qualitative] = [
@@ -299,12 +316,16 @@ def _sections(
             always = "URINALYSIS" if layout == "urinalysis" else None
             picked += [a for a in QUALITATIVE if a.panel == always or rng.random() < 0.5]
         for analyte in picked:
-            heading = analyte.panel if not visit else f"{analyte.panel} (visit {visit + 1})"
+            heading = analyte.panel if not visit else f"{analyte.panel} (visit {visit + 1:.0f})"
             row = analyte.draw_row(rng)
             if sections and sections[-1].heading == heading:
                 sections[-1] = Section(heading, (*sections[-1].rows, row))
+                lines += 1
             else:
                 sections.append(Section(heading, (row,)))
+                lines += HEADING_LINES
+            if pages and lines >= budget:
+                return tuple(sections)
         visit += 1
-        if sum(len(s.rows) for s in sections) >= wanted_rows:
+        if not pages:
             return tuple(sections)

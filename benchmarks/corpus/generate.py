@@ -34,10 +34,12 @@ def generate_report(
         document_id, rows = report.document_id, report.rows
         collected, reported = report.collection_date, report.report_date
     else:
-        names = held_out.WORD_NAMES if chosen in HELD_OUT_LAYOUTS else ((), ())
-        case = plan_case(seed, chosen, pages, *names)
-        renderer = held_out.render if chosen in HELD_OUT_LAYOUTS else tuning.render
-        pdf, page_count, pii = renderer(case)
+        if chosen in HELD_OUT_LAYOUTS:
+            case = held_out.prepare(plan_case(seed, chosen, pages, held_out.WORD_NAMES))
+            pdf, page_count, pii = held_out.render(case)
+        else:
+            case = plan_case(seed, chosen, pages)
+            pdf, page_count, pii = tuning.render(case)
         document_id, rows = case.document_id, case.rows
         collected, reported = case.collection_date, case.report_date
     truth = GroundTruth(

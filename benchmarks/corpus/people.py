@@ -177,12 +177,16 @@ def _insurance_id(rng: random.Random) -> str:
 #: lab words: Iron, Gross, Page, Bell). Reports print them where an anonymizer that trusts a
 #: capitalised word less than a "real" name lets them through, and next to results that use
 #: the same words ("Iron 92 ug/dL", "Clarity Clear").
-WORD_FIRST_NAMES = (
-    "Hope", "Will", "Rose", "Mark", "Grace", "Faith", "Joy", "Dawn", "Iris", "Ivy", "April",
-    "May", "June", "Summer", "Autumn", "Sky", "Hunter", "Chase", "Bill", "Art", "Jack", "Amber",
-    "Crystal", "Destiny", "Honor", "Ruby", "Pearl", "Olive", "Violet", "Lily", "Rusty", "Sunny",
-    "Forest", "River", "Miles", "Penny", "Patience", "Sterling", "Frank", "Grant", "Price",
+WORD_FEMALE_NAMES = (
+    "Hope", "Rose", "Grace", "Faith", "Joy", "Dawn", "Iris", "Ivy", "April", "May", "June",
+    "Summer", "Autumn", "Sky", "Amber", "Crystal", "Destiny", "Honor", "Ruby", "Pearl", "Olive",
+    "Violet", "Lily", "Sunny", "Penny", "Patience", "Holly", "Heather", "Robin", "Wren",
 )  # fmt: skip
+WORD_MALE_NAMES = (
+    "Will", "Mark", "Hunter", "Chase", "Bill", "Art", "Jack", "Rusty", "Forest", "River",
+    "Miles", "Sterling", "Frank", "Grant", "Price", "Bishop", "Cliff", "Dale", "Glen", "Bud",
+)  # fmt: skip
+WORD_FIRST_NAMES = (*WORD_FEMALE_NAMES, *WORD_MALE_NAMES)
 WORD_SURNAMES = (
     "White", "Iron", "Gross", "Will", "Rose", "Page", "Bell", "Young", "Mark", "Brown", "Green",
     "Black", "Little", "Long", "Hall", "Wood", "Stone", "Hill", "King", "Cook", "Baker", "Mason",
@@ -192,11 +196,3 @@ WORD_SURNAMES = (
     "Church", "Bishop", "Chance", "Power", "Bright", "Clear", "Low", "High", "Short", "Hardy",
     "Noble", "Major", "Rice", "Salt", "Bone", "Blood", "Cross", "Day", "May", "Hood",
 )  # fmt: skip
-
-
-def name_from(fake: Faker, rng: random.Random, word_share: float) -> Name:
-    """A name whose given name and surname are each a word-name with ``word_share`` odds."""
-    first: str = rng.choice(WORD_FIRST_NAMES) if rng.random() < word_share else fake.first_name()
-    last: str = rng.choice(WORD_SURNAMES) if rng.random() < word_share else fake.last_name()
-    middle = rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.4 else None
-    return Name(first, middle, last)

@@ -66,7 +66,7 @@ def draw_running_header(sheet: Sheet, case: Case) -> None:
             Field("Reported:", case.report_date),
         ],
     )
-    table(sheet, case, spread_over=case.target_pages)
+    table(sheet, case, spread_over=1 if case.fill_pages else case.target_pages)
     verifier = sheet.pii("STAFF", case.verifier_initials)
     technologist = sheet.pii("STAFF", case.technologist.full)
     pathologist = sheet.pii("STAFF", case.pathologist.full)
