@@ -72,6 +72,12 @@ PUBLISHED = (
     "philter-lite leaked 2.4% and kept 91.8% of rows; out-of-the-box Presidio leaked 34.0%; "
     "the presidio stage before issue 13 leaked 36.8% and kept 98.0% of rows."
 )
+SPACY_TAGGER_NOTE = (
+    "philter-lite (spaCy tagger) is philter-lite with its default configuration, but with the"
+    " Penn Treebank tags of the spaCy pipeline above in place of NLTK's averaged perceptron"
+    " tagger, whose data is not on PyPI and cannot be fetched here: a substitute, not the"
+    " published configuration."
+)
 TARGETS = (
     "Targets: leak rate <= 0.5% and rows preserved >= 99.5% on held-out layouts as on tuning "
     "ones; ms/page at 50 pages <= 1.2x ms/page at 1 page; peak RSS <= 350 MB."
@@ -250,7 +256,9 @@ class Philter:
         hello = json.loads(stdout.readline() or '{"error": "the worker exited at start"}')
         if "error" in hello:
             self.close()
-            raise EngineUnavailable(str(hello["error"]))
+            hint = " (--philter-python: an interpreter with philter-lite)"
+            hint = hint if "ModuleNotFoundError" in hello["error"] else ""
+            raise EngineUnavailable(f"{hello['error']}, in {self.python}{hint}")
 
         def anonymize(text: str) -> str:
             stdin.write(json.dumps({"text": text}) + "\n")
@@ -305,6 +313,7 @@ class Results:
     scores: dict[str, dict[str, Score]]  # engine -> layout -> score
     scaling: dict[str, Scaling] = field(default_factory=dict)
     anonymizer_version: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def total(self, engine: str, layouts: Iterable[str]) -> Score:
         return Score.total(
@@ -328,6 +337,7 @@ def run(
         makers["out-of-the-box Presidio"] = out_of_the_box
     philter = Philter(philter_python or sys.executable, philter_tagger)
     philter_name = "philter-lite" + (" (spaCy tagger)" if philter_tagger == "spacy" else "")
+    notes = [SPACY_TAGGER_NOTE] if philter_tagger == "spacy" else []
     makers[philter_name] = philter
     engines: dict[str, Anonymize] = {}
     unavailable: dict[str, str] = {}
@@ -348,7 +358,7 @@ def run(
         philter.close()
     results = Results(
         per_layout, first_seed, layouts, list(engines), unavailable, scores,
-        anonymizer_version=_distribution_version(stage_name),
+        anonymizer_version=_distribution_version(stage_name), notes=notes,
     )  # fmt: skip
     if scaling:
         results.scaling[f"bioreport {stage_name}"] = measure_scaling(stage_name, first_seed)
@@ -397,12 +407,20 @@ def _rows(score: Score) -> str:
 
 
 def report(results: Results) -> str:
+    """The markdown of a run: per layout, per engine, per kind, scaling, notes."""
+    lines = _layout_table(results) + _speed_table(results) + _kind_table(results)
+    for engine, figures in results.scaling.items():
+        lines += _scaling_table(engine, figures)
+    for engine, why in results.unavailable.items():
+        lines += ["", f"{engine}: not run here: {why}."]
+    for note in results.notes:
+        lines += ["", note]
+    lines += ["", PUBLISHED, "", TARGETS]
+    return "\n".join(lines)
+
+
+def _layout_table(results: Results) -> list[str]:
     engines = results.engines
-    groups = [
-        (f"**tuning layouts ({len(TUNING_LAYOUTS)})**", TUNING_LAYOUTS),
-        (f"**held-out layouts ({len(HELD_OUT_LAYOUTS)})**", HELD_OUT_LAYOUTS),
-        ("**all layouts**", ALL_LAYOUTS),
-    ]
     documents = results.per_layout * len(results.layouts)
     lines = [
         f"Anonymization on {documents} synthetic reports: {results.per_layout} per layout"
@@ -418,58 +436,69 @@ def report(results: Results) -> str:
         kind = "tuning" if layout in TUNING_LAYOUTS else "held-out"
         cells = [f"{_cell(s)} | {_rows(s)}" for s in (results.scores[e][layout] for e in engines)]
         lines.append(f"| {layout} | {kind} | " + " | ".join(cells) + " |")
+    groups = [
+        (f"**tuning layouts ({len(TUNING_LAYOUTS)})**", TUNING_LAYOUTS),
+        (f"**held-out layouts ({len(HELD_OUT_LAYOUTS)})**", HELD_OUT_LAYOUTS),
+        ("**all layouts**", ALL_LAYOUTS),
+    ]
     for label, layouts in groups:
         totals = [results.total(e, layouts) for e in engines]
         cells = [f"**{_cell(s)}** | **{_rows(s)}**" for s in totals]
         lines.append(f"| {label} | | " + " | ".join(cells) + " |")
-    lines += [
+    return lines
+
+
+def _speed_table(results: Results) -> list[str]:
+    lines = [
         "",
         "| engine | ms/document (median) | collection and report dates kept |",
         "| --- | --- | --- |",
     ]
-    for engine in engines:
+    for engine in results.engines:
         total = results.total(engine, ALL_LAYOUTS)
         lines.append(
             f"| {engine} | {statistics.median(total.milliseconds):.0f} "
             f"| {total.dates_kept / total.dates:.1%} ({total.dates_kept}/{total.dates}) |"
         )
-    lines += [
+    return lines
+
+
+def _kind_table(results: Results) -> list[str]:
+    engines = results.engines
+    lines = [
         "",
         "Leak rate per kind, tuning / held-out layouts:",
         "",
         "| kind | " + " | ".join(f"{e}: tuning | {e}: held-out" for e in engines) + " |",
         "| --- |" + " --- | --- |" * len(engines),
     ]
-    tuning = {e: results.total(e, TUNING_LAYOUTS) for e in engines}
-    held_out = {e: results.total(e, HELD_OUT_LAYOUTS) for e in engines}
+    totals = [
+        results.total(e, layouts) for e in engines for layouts in (TUNING_LAYOUTS, HELD_OUT_LAYOUTS)
+    ]
     for kind in PII_KINDS:
-        cells = []
-        for e in engines:
-            for total in (tuning[e], held_out[e]):
-                items = total.items[kind]
-                cells.append(
-                    f"{total.leaks[kind] / items:.1%} ({total.leaks[kind]}/{items})"
-                    if items
-                    else "-"
-                )
-        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    for engine, figures in results.scaling.items():
-        per_page = figures.per_page()
-        lines += [
-            "",
-            f"Scaling of {engine} ({SCALING_LAYOUT} reports, pages of results, one fresh"
-            " process; peak RSS = VmHWM after the 50-page document):",
-            "",
-            "| pages | ms | ms/page | ms/page vs 1 page |",
-            "| --- | --- | --- | --- |",
+        cells = [
+            f"{t.leaks[kind] / t.items[kind]:.1%} ({t.leaks[kind]}/{t.items[kind]})"
+            if t.items[kind]
+            else "-"
+            for t in totals
         ]
-        for pages, ms, each in zip(figures.pages, figures.milliseconds, per_page, strict=True):
-            lines.append(f"| {pages} | {ms:.0f} | {each:.1f} | {each / per_page[0]:.2f}x |")
-        lines += ["", f"Peak RSS at {figures.pages[-1]} pages: {figures.peak_rss_mb:.0f} MB."]
-    for engine, why in results.unavailable.items():
-        lines += ["", f"{engine}: not run here: {why}."]
-    lines += ["", PUBLISHED, "", TARGETS]
-    return "\n".join(lines)
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _scaling_table(engine: str, figures: Scaling) -> list[str]:
+    per_page = figures.per_page()
+    lines = [
+        "",
+        f"Scaling of {engine} ({SCALING_LAYOUT} reports, pages of results, one fresh process;"
+        " peak RSS = VmHWM after the 50-page document):",
+        "",
+        "| pages | ms | ms/page | ms/page vs 1 page |",
+        "| --- | --- | --- | --- |",
+    ]
+    for pages, ms, each in zip(figures.pages, figures.milliseconds, per_page, strict=True):
+        lines.append(f"| {pages} | {ms:.0f} | {each:.1f} | {each / per_page[0]:.2f}x |")
+    return [*lines, "", f"Peak RSS at {figures.pages[-1]} pages: {figures.peak_rss_mb:.0f} MB."]
 
 
 def as_json(results: Results) -> dict[str, Any]:
