@@ -167,6 +167,9 @@ class LabContent:
                 continue
             kept, strong = parsed
             if strong or self.weak_row_ok(analyte, tokens[start:]):
+                rest = tokens[start + len(kept) :] if kept else []
+                if strong and len(rest) == 1 and SITE_CODE.fullmatch(rest[0].bare):
+                    kept = kept + rest  # the performing site's code closes the row: "LC", "MC"
                 return Row(analyte + kept, strong)
         return None
 
@@ -393,6 +396,7 @@ class LabContent:
         return roles
 
 
+SITE_CODE = re.compile(r"[A-Z][A-Z0-9]{0,3}")
 FLAGGED = re.compile(r"([<>≤≥]?[-+]?[\d.,]+)(?:\*{1,2}|!|[HL]{1,2}|\([HL]\))")
 LEADING_ZERO = re.compile(r"[<>≤≥=]*0\d")
 BOUNDS = re.compile(r"(-?\d+(?:[.,]\d+)?)\s*(?:[-–]|to)\s*(-?\d+(?:[.,]\d+)?)")

@@ -72,7 +72,8 @@ SOURCE_LABEL, SOURCE_CONTEXT, SOURCE_DEFAULT = 3, 2, 0
 SOURCE_KEY = "source_rank"
 DEFAULT_DENY = "DefaultDenyRecognizer"
 
-TOKEN = re.compile(r"\S+")
+#: Words as printed; a label's colon glued to its value ("Sex:M") parts them.
+TOKEN = re.compile(r"(?:[^\s:]|(?<![A-Za-z]):|:(?=\s|$|//))+")
 EDGE = "()[]{}<>\"'“”‘’,;:|!?*"
 NAME_TOKEN = re.compile(r"[A-Z](?:[A-Za-z'’-]*[A-Za-z])?\.?")
 INITIALS = re.compile(r"(?:[A-Z]\.?){1,4}|(?:[A-Z]\.){1,4}")
@@ -93,8 +94,9 @@ LAST_FIRST = re.compile(
     r"(?P<first>[A-Z][A-Za-z'’-]+(?:[ \t]+[A-Z][A-Za-z'’-]+)?)(?:[ \t]+[A-Z]\.?(?![\w]))?)"
     r"(?=[ \t]*(?:$|[|(/;,]|[ \t]\d|\d|[ \t]{2}|[A-Z][\w ]*[:#]))"
 )
-WHOLE_NAME_LINE = re.compile(
-    rf"[ \t]*(?:{NAME_TOKEN.pattern}[ \t,]+){{1,3}}{NAME_TOKEN.pattern}[ \t]*"
+LEADING_NAMES = re.compile(
+    rf"[ \t]*(?P<names>{NAME_TOKEN.pattern}(?:,?[ \t]+{NAME_TOKEN.pattern}){{1,3}})"
+    r"(?=[ \t]*$|[ \t]+(?:\d|[MFU](?:[ \t]|$)|\||\(\d))"
 )
 
 
@@ -343,6 +345,15 @@ class DefaultDenyRecognizer(EntityRecognizer):
     # Name contexts ---------------------------------------------------------------------------
 
     def name_contexts(self, line: str, previous: str) -> Iterator[Span]:
+        if self._label_words_only(line):
+            return  # a grid's header ("Requesting Doctor  Provider No.  Copy To")
+        yield from self.named_after_words(line)
+        if previous and self._names_header(previous):
+            yield from self.grid_names(line)
+        yield from self.leading_names(line)
+
+    def named_after_words(self, line: str) -> Iterator[Span]:
+        """Names after a title, a signature phrase or a kin word, and in LAST, FIRST shape."""
         for m in self.title.finditer(line):
             doctor = m["title"].lower() in DOCTOR_TITLES
             yield from self._name(line, m, "PHYSICIAN" if doctor else "PERSON")
@@ -350,17 +361,29 @@ class DefaultDenyRecognizer(EntityRecognizer):
             for m in regex.finditer(line):
                 yield from self._name(line, m, "PERSON")
         for m in LAST_FIRST.finditer(line):
-            if self._last_first_context(line, m) and not self._all_lab_or_label(m["value"]):
+            if self._last_first_context(line, m) and not self._lab_pair(m["last"], m["first"]):
                 yield Span(m.start("value"), m.end("value"), "PERSON", SOURCE_CONTEXT)
-        if previous and self._names_header(previous):
-            for token in TOKEN.finditer(line):
-                bare = token.group().strip(EDGE)
-                if len(bare) > 1 and bare[0].isupper() and not HAS_DIGIT.search(bare):
-                    yield Span(token.start(), token.end(), "PERSON", SOURCE_CONTEXT)
-        whole = WHOLE_NAME_LINE.fullmatch(line)
-        first = line.split()[0].rstrip(".").lower() if whole else ""
-        if whole is not None and first not in self.titles and not self._heading_words(line):
-            yield self.whole(line, "REDACTED", SOURCE_CONTEXT)  # a name, or a place, or a firm
+
+    def grid_names(self, line: str) -> Iterator[Span]:
+        """The capitalised words of a grid row under a header naming people."""
+        for token in TOKEN.finditer(line):
+            bare = token.group().strip(EDGE)
+            if len(bare) < 2 or not bare[0].isupper() or HAS_DIGIT.search(bare):
+                continue
+            if bare.rstrip(".").lower() not in self.titles:
+                yield Span(token.start(), token.end(), "PERSON", SOURCE_CONTEXT)
+
+    def leading_names(self, line: str) -> Iterator[Span]:
+        """Capitalised words that open a line and are followed by nothing, or by numbers, dates
+        or a sex ("Hope White", "WHITE HOPE 45 F 03/04/1950"): a name, or a place, or a firm,
+        unless they read as a heading."""
+        lead = LEADING_NAMES.match(line)
+        if lead is None or len(PROSE_WORD.findall(line)) >= MIN_PROSE_WORDS:
+            return
+        words = lead["names"]
+        if words.split()[0].rstrip(".").lower() in self.titles or self._heading_words(words):
+            return
+        yield Span(lead.start("names"), lead.end("names"), "REDACTED", SOURCE_CONTEXT)
 
     def _name(self, line: str, m: re.Match[str], entity: str) -> Iterator[Span]:
         """The name in a context's match: after any title, before the credentials, up to the
@@ -401,11 +424,9 @@ class DefaultDenyRecognizer(EntityRecognizer):
             or m["last"].isupper()
         )
 
-    def _all_lab_or_label(self, text: str) -> bool:
-        words = re.findall(r"[A-Za-z]+", text)
-        return all(
-            self.vocabulary.is_lab_word(w) or self.vocabulary.is_label_word(w) for w in words
-        )
+    def _lab_pair(self, *parts: str) -> bool:
+        """Both sides are laboratory phrases: "Bilirubin, Total", "Specimen, Serum"."""
+        return all(self.content.segments(part.split(), results=True) for part in parts)
 
     def _heading_words(self, text: str) -> bool:
         """Whether a line of capitalised words reads as a heading: laboratory phrases, label
@@ -417,14 +438,18 @@ class DefaultDenyRecognizer(EntityRecognizer):
         ]
         return self.content.segments(words)
 
-    def _names_header(self, line: str) -> bool:
-        """A grid header naming people ("Surname  Forename  DOB  Sex"): no digits, no colon,
-        every word a label word, one of them a person label."""
+    def _label_words_only(self, line: str) -> bool:
         if HAS_DIGIT.search(line) or ":" in line:
             return False
         words = re.findall(r"[A-Za-z][A-Za-z'’()./#-]*", line)
-        if len(words) < 2 or not all(self.vocabulary.is_label_word(w.strip(".()")) for w in words):
+        return len(words) > 1 and all(self.vocabulary.is_label_word(w.strip(".()")) for w in words)
+
+    def _names_header(self, line: str) -> bool:
+        """A grid header naming people ("Surname  Forename  DOB  Sex"): no digits, no colon,
+        every word a label word, one of them a person label."""
+        if not self._label_words_only(line):
             return False
+        words = re.findall(r"[A-Za-z][A-Za-z'’()./#-]*", line)
         kinds = self.vocabulary.label_kinds
         return any(kinds.get(normalise(w)) in NAME_LABELS for w in words) or any(
             kinds.get(normalise(f"{a} {b}")) in NAME_LABELS
@@ -439,9 +464,13 @@ class DefaultDenyRecognizer(EntityRecognizer):
         covered = _covered(taken)
         masked_words = {s.start for s in taken if s.entity in ("PERSON", "PHYSICIAN")}
         spans = []
+        prose = len(PROSE_WORD.findall(line)) >= MIN_PROSE_WORDS
+        previous = ""
         for token in TOKEN.finditer(line):
             text = token.group()
             core = text.strip(EDGE).rstrip(".")
+            initial = _starts_sentence(previous, text)
+            previous = text
             if not core:
                 continue
             start = token.start() + len(text) - len(text.lstrip(EDGE))
@@ -451,6 +480,8 @@ class DefaultDenyRecognizer(EntityRecognizer):
                     masked_words.add(start)
                 continue
             entity = self.default_entity(core)
+            if entity is None and prose and not initial and self.proper_noun(core):
+                entity = "REDACTED"  # "from Reading", "told Hope": capitalised inside a sentence
             if entity is None:
                 continue
             spans.append(Span(start, end, entity, SOURCE_DEFAULT))
@@ -473,11 +504,25 @@ class DefaultDenyRecognizer(EntityRecognizer):
             return None
         return None if self.safe(core) else "REDACTED"
 
+    def proper_noun(self, core: str) -> bool:
+        """A capitalised word inside a sentence that is no laboratory term, label or title."""
+        if not TITLE_CASE.fullmatch(core):
+            return False
+        v = self.vocabulary
+        bare = core.lower()
+        return not (
+            v.is_term_word(core)
+            or v.is_label_word(core)
+            or bare in self.titles
+            or bare.replace(".", "") in self.credentials
+        )
+
     def harmless_alnum(self, core: str) -> bool:
         v = self.vocabulary
         return bool(
             HARMLESS_ALNUM.fullmatch(core)
             or v.is_lab_word(core)
+            or v.is_lab_token(core)
             or v.is_unit(core)
             or v.is_analyte(core)
             or p.TIME_RE.fullmatch(core)
@@ -488,7 +533,7 @@ class DefaultDenyRecognizer(EntityRecognizer):
         if v.is_safe_word(word) or (word[-2:] in ("'s", "’s") and v.is_safe_word(word[:-2])):
             return True
         parts = [part for part in re.split(r"[-/'’.]", word) if part]
-        return len(parts) > 1 and all(v.is_safe_word(part) or len(part) == 1 for part in parts)
+        return len(parts) > 1 and all(v.is_safe_word(part) or len(part) <= 2 for part in parts)
 
     # Runs of capitalised words ---------------------------------------------------------------
 
@@ -551,6 +596,22 @@ class DefaultDenyRecognizer(EntityRecognizer):
 
 
 NAMES = ("PERSON", "PHYSICIAN")
+#: A line with this many lower-case words is running text, where a capitalised word that does
+#: not start a sentence is a proper noun.
+MIN_PROSE_WORDS = 3
+PROSE_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,}(?![\w'’-])")
+TITLE_CASE = re.compile(r"[A-Z][a-z][a-zA-Z'’-]*")
+SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+def _starts_sentence(previous: str, text: str) -> bool:
+    if not previous or text[:1] in "(\"“‘'[•*-" or previous in ("-", "–", "•", "*", "|", "="):
+        return True
+    if previous.endswith(SENTENCE_END):
+        return not INITIALS.fullmatch(previous.rstrip(":;"))  # "Dr." or "J." go on
+    return False
+
+
 CONNECTORS = frozenset({"and", "of", "the", "for", "with", "in", "on", "to"})
 
 

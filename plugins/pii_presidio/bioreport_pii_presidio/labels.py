@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from bioreport_pii_presidio.vocabulary import Vocabulary, normalise
 
-#: A colon that ends a label: after a word (or "#"), before a space or the line's end. "10:43",
-#: "1:160" or "https://" are not labels.
-COLON = re.compile(r"(?<=[A-Za-z.)#'’])[ \t]*:(?=\s|$)")
+#: A colon that ends a label: after a word (or "#"), before a space, the line's end or, where
+#: columns merged, the value ("Name:GROSS"). "10:43", "1:160" or "https://" are not labels.
+COLON = re.compile(r"(?<=[A-Za-z.)#'’])[ \t]*:(?=\s|$|[A-Za-z0-9(<+])")
 LABEL_TOKEN = re.compile(r"[^\s:]+")
 MAX_LABEL_WORDS = 6
 

@@ -25,7 +25,7 @@ DATE = (
     rf"|{MONTH},?\s+\d{{4}})"
 )
 TIME = r"(?:[01]?\d|2[0-3])[:.h][0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{3})?"
-DATE_RE = re.compile(rf"(?<![\w/.-]){DATE}(?![\w/-])", re.IGNORECASE)
+DATE_RE = re.compile(rf"(?<![\w/.-]){DATE}(?![\d/-])", re.IGNORECASE)
 TIME_RE = re.compile(rf"(?<![\w:.]){TIME}(?![\w:])")
 
 NAME_WORD = r"(?:[A-Z][a-z][a-zA-Z'’-]*|[A-Z]['’][A-Z][a-z]+)"  # Maria, McDonald, O'Neil
@@ -80,7 +80,9 @@ PHONE_RE = re.compile(
 )
 #: Groups of digits that together make a number of 7 to 15 digits ("943 476 5919"): read as a
 #: telephone or an identifier, never as a result (results are decided before).
-DIGIT_GROUPS_RE = re.compile(r"(?<![\w.,/-])\d{2,6}(?:[ .-]\d{2,6}){1,4}(?![\w/-]|[.,]\d)")
+DIGIT_GROUPS_RE = re.compile(
+    r"(?<![\w.,/-])\d{2,6}(?:[ .-]\d{2,6}){1,4}(?:[ .-]\d)?(?![\w/-]|[.,]\d)"
+)
 SSN_RE = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 
 #: Phrases of running text ("date of birth 1940-01-28", "medical record number MR-5169671").
@@ -107,7 +109,7 @@ CONTEXT_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})",
     ),
     "PHYSICIAN": (
-        rf"\b(?:Dr\.?|Doctor|Prof\.?|Professor){_}(?P<value>(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})"
+        rf"\b(?:Dr\.?|Prof\.?){_}(?P<value>(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})"
         rf"(?:{_}(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})){{0,3}})",
         rf"(?P<value>{NAME_WORD}(?:{_}{INITIAL})?(?:{_}{NAME_WORD}){{1,2}}),?{_}{CREDENTIAL}(?![\w])",
     ),

@@ -17,6 +17,7 @@ Everything is loaded once per process, when the stage is built, into frozensets.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -71,8 +72,12 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
 def normalise(phrase: str) -> str:
-    """Lower case, single spaces, no space before "#" or after "(": how entries are compared."""
-    return re.sub(r"\s+", " ", phrase.strip().lower())
+    """Lower case, single spaces, accents dropped ("Prélèvement" is printed "Prelevement" as
+    often as not): how entries are compared."""
+    text = re.sub(r"\s+", " ", phrase.strip().lower())
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def read_sections(name: str, sections: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -119,6 +124,11 @@ class Vocabulary:
     safe_words: frozenset[str]
     #: Lower-case words of laboratory entries.
     lab_words: frozenset[str]
+    #: Lower-case words of laboratory entries other than results and flags ("Amber" is a colour
+    #: of urine and a given name; "Ferritin" is only an analyte).
+    term_words: frozenset[str]
+    #: Lower-case tokens of laboratory entries, digits included: "b12", "hba1c", "25-oh".
+    lab_tokens: frozenset[str]
     #: Lower-case words of labels of every kind.
     label_words: frozenset[str]
     #: Normalised label -> kind.
@@ -132,6 +142,12 @@ class Vocabulary:
 
     def is_lab_word(self, word: str) -> bool:
         return word.lower() in self.lab_words
+
+    def is_term_word(self, word: str) -> bool:
+        return word.lower() in self.term_words
+
+    def is_lab_token(self, token: str) -> bool:
+        return token.lower() in self.lab_tokens
 
     def is_label_word(self, word: str) -> bool:
         return word.lower() in self.label_words
@@ -189,6 +205,14 @@ def load() -> Vocabulary:
         context=context,
         safe_words=english | lab_words | label_words,
         lab_words=lab_words,
+        term_words=words_of(
+            frozenset().union(*(lab[s] for s in LAB_SECTIONS if s not in ("results", "flags")))
+        ),
+        lab_tokens=frozenset(
+            token.strip("(),;")
+            for entry in frozenset().union(*lab.values())
+            for token in entry.split()
+        ),
         label_words=label_words,
         label_kinds=label_kinds,
     )
