@@ -182,7 +182,8 @@ class LabContent:
             return False
         if DIGIT_RUN.search(text) or sum(c.isdigit() for c in text) > 3:
             return False
-        if ":" in text.rstrip(":") and not TITRE.fullmatch(text):
+        inner = text.rstrip(":")
+        if ":" in inner and not (TITRE.fullmatch(text) or RATIO_NAME.fullmatch(inner)):
             return False
         for token in analyte[:-1]:
             if token.text.endswith(":"):
@@ -396,6 +397,7 @@ class LabContent:
         return roles
 
 
+RATIO_NAME = re.compile(r"[A-Za-z]+:[A-Za-z]+")  # "Albumin:Creatinine"
 SITE_CODE = re.compile(r"[A-Z][A-Z0-9]{0,3}")
 FLAGGED = re.compile(r"([<>≤≥]?[-+]?[\d.,]+)(?:\*{1,2}|!|[HL]{1,2}|\([HL]\))")
 LEADING_ZERO = re.compile(r"[<>≤≥=]*0\d")

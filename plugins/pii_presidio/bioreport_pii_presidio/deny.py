@@ -287,8 +287,9 @@ class DefaultDenyRecognizer(EntityRecognizer):
         for token in [*TOKEN.finditer(line, start, end), None]:
             bare = token.group().strip(EDGE) if token else ""
             if token is not None and bare[:1].isupper() and not HAS_DIGIT.search(bare):
-                group.append(token)
-                continue
+                if len(bare) > 1:  # a lone letter is a flag, a sex or an initial: no name
+                    group.append(token)
+                    continue
             if group:
                 words = [g.group().strip(EDGE) for g in group]
                 if not self.content.segments(words, results=True):
@@ -348,8 +349,9 @@ class DefaultDenyRecognizer(EntityRecognizer):
         if self._label_words_only(line):
             return  # a grid's header ("Requesting Doctor  Provider No.  Copy To")
         yield from self.named_after_words(line)
-        if previous and self._names_header(previous):
-            yield from self.grid_names(line)
+        entity = self._grid_header(previous) if previous else None
+        if entity is not None:
+            yield from self.grid_values(line, entity)
         yield from self.leading_names(line)
 
     def named_after_words(self, line: str) -> Iterator[Span]:
@@ -364,14 +366,14 @@ class DefaultDenyRecognizer(EntityRecognizer):
             if self._last_first_context(line, m) and not self._lab_pair(m["last"], m["first"]):
                 yield Span(m.start("value"), m.end("value"), "PERSON", SOURCE_CONTEXT)
 
-    def grid_names(self, line: str) -> Iterator[Span]:
-        """The capitalised words of a grid row under a header naming people."""
+    def grid_values(self, line: str, entity: str) -> Iterator[Span]:
+        """The capitalised words of a grid row under a header naming people or an address."""
         for token in TOKEN.finditer(line):
             bare = token.group().strip(EDGE)
             if len(bare) < 2 or not bare[0].isupper() or HAS_DIGIT.search(bare):
                 continue
             if bare.rstrip(".").lower() not in self.titles:
-                yield Span(token.start(), token.end(), "PERSON", SOURCE_CONTEXT)
+                yield Span(token.start(), token.end(), entity, SOURCE_CONTEXT)
 
     def leading_names(self, line: str) -> Iterator[Span]:
         """Capitalised words that open a line and are followed by nothing, or by numbers, dates
@@ -444,17 +446,18 @@ class DefaultDenyRecognizer(EntityRecognizer):
         words = re.findall(r"[A-Za-z][A-Za-z'’()./#-]*", line)
         return len(words) > 1 and all(self.vocabulary.is_label_word(w.strip(".()")) for w in words)
 
-    def _names_header(self, line: str) -> bool:
-        """A grid header naming people ("Surname  Forename  DOB  Sex"): no digits, no colon,
-        every word a label word, one of them a person label."""
-        if not self._label_words_only(line):
-            return False
+    def _grid_header(self, line: str) -> str | None:
+        """What the row under a grid header holds ("Surname  Forename  DOB  Sex": ``PERSON``;
+        "Address  Phone": ``ADDRESS``): the header has no digits, no colon, only label words."""
         words = re.findall(r"[A-Za-z][A-Za-z'’()./#-]*", line)
-        kinds = self.vocabulary.label_kinds
-        return any(kinds.get(normalise(w)) in NAME_LABELS for w in words) or any(
-            kinds.get(normalise(f"{a} {b}")) in NAME_LABELS
-            for a, b in zip(words, words[1:], strict=False)
-        )
+        alone = len(words) == 1 and ":" not in line and not HAS_DIGIT.search(line)
+        if not (self._label_words_only(line) or alone):
+            return None
+        phrases = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
+        kinds = {self.vocabulary.label_kinds.get(normalise(p)) for p in phrases}
+        if kinds & NAME_LABELS:
+            return "PERSON"
+        return "ADDRESS" if "address" in kinds else None
 
     # Tokens ----------------------------------------------------------------------------------
 
@@ -476,7 +479,7 @@ class DefaultDenyRecognizer(EntityRecognizer):
             start = token.start() + len(text) - len(text.lstrip(EDGE))
             end = start + len(core)
             if all(i in covered for i in range(start, end)):
-                if any(s.start <= start < s.end and s.entity in NAMES for s in taken):
+                if any(s.start <= start < s.end and s.entity in WORD_MASKS for s in taken):
                     masked_words.add(start)
                 continue
             entity = self.default_entity(core)
@@ -596,6 +599,8 @@ class DefaultDenyRecognizer(EntityRecognizer):
 
 
 NAMES = ("PERSON", "PHYSICIAN")
+#: Types of masked words that take the capitalised words beside them along.
+WORD_MASKS = (*NAMES, "REDACTED", "LOCATION")
 #: A line with this many lower-case words is running text, where a capitalised word that does
 #: not start a sentence is a proper noun.
 MIN_PROSE_WORDS = 3

@@ -32,6 +32,18 @@ AnonymizePages = Callable[[tuple[str, ...]], AnonymizedText]
         ("Comment: results given to Maria Kowalczyk.", ["Maria", "Kowalczyk"], "<"),
         # relatives named in running text
         ("Seen with her daughter, Amber White.", ["Amber", "White"], "<PERSON_1>"),
+        # a name made of words at the start of a header line, before numbers and a sex
+        ("WHITE HOPE 45 F 03/04/1950", ["WHITE", "HOPE"], "<REDACTED_1> 45 F"),
+        # a capitalised word inside a sentence is a proper noun, even an English word
+        ("A retired teacher from Reading was seen today.", ["Reading"], "from <REDACTED_1>"),
+        # a grid: the row under a header naming people or an address
+        (
+            "Surname  Forename  DOB\nIRON  HOPE  03/04/1950\nAddress\n12 Ivy Close, Bath\n",
+            ["IRON", "HOPE", "Ivy", "Bath"],
+            "Surname  Forename  DOB\n<PERSON_1>",
+        ),
+        # a label glued to its value where columns merged
+        ("Patient Name:GROSS, ALMA DOB:03/04/1950Sex:F", ["GROSS", "ALMA", "1950"], "Name:<"),
     ],
 )
 def test_names(anonymize: Anonymize, text: str, secrets: list[str], placeholder: str) -> None:
@@ -209,6 +221,11 @@ def test_the_old_name_of_the_identifier_type_is_accepted(monkeypatch: pytest.Mon
         "Specific Gravity 1.035 A 1.005 - 1.030",
         "Blood Group O Positive",
         "INR 1.1",
+        "Albumin:Creatinine Ratio 3.2 mg/mmol <3.0 H",
+        "Bilirubin, Direct 0.2 mg/dL 0.0-0.3",
+        "Blood 2+ A NEG",
+        "Appearance Slightly Cloudy Clear",
+        "Rubella IgG 45.2 IU/mL >10.0 Immune",
         "HAEMOGLOBIN 135 G/L 130 - 170",
     ],
 )
