@@ -345,9 +345,10 @@ class LabContent:
                     header_roles = self.header_roles(previous)
                 if header_roles:
                     role = header_roles[order] if order < len(header_roles) else None
-                elif not line[: date.start()].strip():
-                    # running text wrapped after "… reported" and before the date
-                    role = self.date_role(previous + " ", len(previous) + 1)
+                else:
+                    # running text wrapped after "… reported" (or "… reported\non") and before
+                    # the date
+                    role = self.date_role(f"{previous} {line}", len(previous) + 1 + date.start())
             order += 1
             if role not in ("collection_date", "report_date"):
                 continue

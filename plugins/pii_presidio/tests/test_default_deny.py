@@ -293,6 +293,11 @@ def test_headings_specimens_and_methods_are_kept(anonymize: Anonymize, line: str
         ),
         ("Sample taken: 26/09/2024\nReported: 28-Sep-2024\n", ["26/09/2024", "28-Sep-2024"], []),
         (
+            "It was collected on 11/07/2023 and reported\non 11/08/2023 20:06; born\n04/05/1950.",
+            ["11/07/2023", "11/08/2023 20:06"],
+            ["04/05/1950"],
+        ),
+        (
             "Name  DOB  Collected  Reported\nKOWALCZYK, JAN  03/04/1950  07/22/2023  07/24/2023",
             ["07/22/2023", "07/24/2023"],
             ["03/04/1950", "KOWALCZYK"],
