@@ -109,7 +109,11 @@ class LabContent:
         return kept
 
     def line_spans(self, line: str, previous: str = "") -> list[tuple[int, int]]:
-        tokens = [Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)]
+        tokens = [
+            Token(m.start(), m.end(), m.group())
+            for m in TOKEN.finditer(line)
+            if m.group() not in CELL_RULES  # a ruled grid: "| Glucose | 5.2 | mmol/L |"
+        ]
         if not tokens:
             return []
         if self.is_heading(tokens):
@@ -398,6 +402,7 @@ class LabContent:
         return roles
 
 
+CELL_RULES = frozenset({"|", "¦", "│", "┃", "||"})
 RATIO_NAME = re.compile(r"[A-Za-z]+:[A-Za-z]+")  # "Albumin:Creatinine"
 SITE_CODE = re.compile(r"[A-Z][A-Z0-9]{0,3}")
 FLAGGED = re.compile(r"([<>≤≥]?[-+]?[\d.,]+)(?:\*{1,2}|!|[HL]{1,2}|\([HL]\))")

@@ -227,6 +227,7 @@ def test_the_old_name_of_the_identifier_type_is_accepted(monkeypatch: pytest.Mon
         "Appearance Slightly Cloudy Clear",
         "Rubella IgG 45.2 IU/mL >10.0 Immune",
         "HAEMOGLOBIN 135 G/L 130 - 170",
+        "| WBC | 10500 | cells/uL | 4500-11000 |",  # a ruled grid
     ],
 )
 def test_result_rows_are_kept(anonymize: Anonymize, row: str) -> None:
