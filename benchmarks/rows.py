@@ -12,10 +12,21 @@ from benchmarks.corpus import BiomarkerRow
 
 
 def row_pattern(row: BiomarkerRow) -> re.Pattern[str]:
+    """Analyte, value and unit as whole words, in that order.
+
+    Qualitative results have text values ("Non Reactive", "1:160") and often no unit; their
+    value often repeats in the reference column ("Negative  Negative"), so a text value, or
+    any value without a unit, must follow the analyte directly: a value replaced by a
+    placeholder does not pass for intact because the reference still reads the same.
+    """
+    value = rf"(?<![\w.]){re.escape(row.value)}(?![\w.])"
+    adjacent = not row.unit or any(ch.isalpha() for ch in row.value)
+    unit = rf".*?(?<![\w]){re.escape(row.unit)}(?![\w])" if row.unit else ""
     return re.compile(
-        rf"(?<![\w]){re.escape(row.analyte)}(?![\w])"
-        rf".*?(?<![\w.]){re.escape(row.value)}(?![\w.])"
-        rf".*?(?<![\w]){re.escape(row.unit)}(?![\w])"
+        rf"(?<![\w]){re.escape(row.analyte)}"
+        + (r"\s+" if adjacent else r"(?![\w]).*?")
+        + value
+        + unit
     )
 
 

@@ -244,3 +244,88 @@ CATALOGUE: tuple[Analyte, ...] = tuple(
 )
 
 BY_NAME: dict[str, Analyte] = {analyte.name: analyte for analyte in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class Qualitative:
+    """A test reported in words or titres: "Negative", "Non Reactive", "1:160", "Yellow".
+
+    ``normal`` values are printed without a flag, ``abnormal`` ones with "A"; the reference
+    is what the lab prints in the range column ("Negative", "Clear", "< 1:40").
+    """
+
+    name: str
+    panel: str
+    unit: str
+    reference: str
+    normal: tuple[str, ...]
+    abnormal: tuple[str, ...]
+
+    def draw_row(self, rng: random.Random) -> BiomarkerRow:
+        is_abnormal = rng.random() < OUT_OF_RANGE_SHARE
+        value = rng.choice(self.abnormal if is_abnormal else self.normal)
+        return BiomarkerRow(
+            analyte=self.name,
+            value=value,
+            flag="A" if is_abnormal else None,
+            unit=self.unit,
+            reference=self.reference,
+        )
+
+
+def _qualitative(panel: str, *rows: tuple[str, str, str, str, str]) -> list[Qualitative]:
+    """Rows of (name, unit, reference, normal values, abnormal values), values "|"-separated."""
+    return [
+        Qualitative(name, panel, unit, reference, tuple(normal.split("|")), tuple(bad.split("|")))
+        for name, unit, reference, normal, bad in rows
+    ]
+
+
+#: Urinalysis and serology: results that are words, which an anonymizer must leave alone even
+#: when they look like names ("Clear", "Amber", "Straw", "Rose"...). Names differ from the
+#: numeric catalogue's ("Urine Glucose", not "Glucose"), so one report never repeats an analyte.
+QUALITATIVE: tuple[Qualitative, ...] = tuple(
+    [
+        *_qualitative(
+            "URINALYSIS",
+            ("Color", "", "Yellow", "Yellow|Straw|Pale Yellow", "Amber|Dark Yellow|Red|Orange"),
+            ("Clarity", "", "Clear", "Clear", "Hazy|Cloudy|Turbid"),
+        ),
+        *_qualitative(
+            "URINALYSIS",
+            ("Specific Gravity", "", "1.005 - 1.030", "1.010|1.015|1.020|1.025", "1.003|1.035"),
+            ("Urine pH", "", "5.0 - 8.0", "5.5|6.0|6.5|7.0|7.5", "4.5|8.5|9.0"),
+            ("Urine Protein", "mg/dL", "Negative", "Negative", "Trace|30|100|300"),
+            ("Urine Glucose", "mg/dL", "Negative", "Negative", "Trace|100|250|500"),
+            ("Ketones", "mg/dL", "Negative", "Negative", "Trace|Small|Moderate|Large"),
+            ("Urine Bilirubin", "", "Negative", "Negative", "Small|Moderate|Large"),
+            ("Occult Blood", "", "Negative", "Negative", "Trace|Small|Moderate|Large"),
+            ("Nitrite", "", "Negative", "Negative", "Positive"),
+            ("Leukocyte Esterase", "", "Negative", "Negative", "Trace|Small|Moderate|Large"),
+            ("Urobilinogen", "mg/dL", "0.2 - 1.0", "0.2|1.0", "2.0|4.0|8.0"),
+            ("Urine WBC", "/hpf", "0 - 5", "0-2|3-5|None Seen", "6-10|11-20|>50"),
+            ("Urine RBC", "/hpf", "0 - 2", "0-2|None Seen", "3-5|6-10|>50"),
+            ("Squamous Epithelial Cells", "/hpf", "None - Few", "None Seen|Few", "Moderate|Many"),
+            ("Bacteria", "", "None Seen", "None Seen", "Few|Moderate|Many"),
+            ("Hyaline Casts", "/lpf", "0 - 2", "None Seen|0-2", "3-5|>5"),
+        ),
+        *_qualitative(
+            "SEROLOGY",
+            ("Hepatitis B Surface Ag", "", "Negative", "Negative", "Positive"),
+            ("Hepatitis B Core Ab", "", "Non Reactive", "Non Reactive", "Reactive"),
+            ("Hepatitis C Ab", "", "Non Reactive", "Non Reactive", "Reactive"),
+            ("HIV-1/2 Ag/Ab", "", "Non Reactive", "Non Reactive", "Reactive"),
+            ("RPR", "", "Non Reactive", "Non Reactive", "Reactive"),
+            ("Rubella IgG", "", "Immune", "Immune", "Not Immune|Equivocal"),
+            ("ANA Screen", "", "Negative", "Negative", "Positive"),
+            ("ANA Titer", "titer", "< 1:40", "<1:40", "1:80|1:160|1:320|1:640"),
+            ("ASO Titer", "IU/mL", "< 200", "<200", "400|800"),
+            ("SARS-CoV-2 RNA", "", "Not Detected", "Not Detected", "Detected"),
+            ("Chlamydia trachomatis NAA", "", "Not Detected", "Not Detected", "Detected"),
+            ("Neisseria gonorrhoeae NAA", "", "Not Detected", "Not Detected", "Detected"),
+            ("Strep A Antigen", "", "Negative", "Negative", "Positive"),
+            ("H. pylori Stool Ag", "", "Negative", "Negative", "Positive"),
+            ("Antibody Screen", "", "Negative", "Negative", "Positive"),
+        ),
+    ]
+)

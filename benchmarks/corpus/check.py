@@ -1,9 +1,11 @@
 """Check generated PDFs against their ground truth with real text extractors.
 
-``python -m benchmarks.corpus.check --count 20 --seed 0`` generates documents in memory and
-prints, for pdfplumber (``page.extract_text()``) and PyMuPDF (``page.get_text(sort=True)``),
-the share of biomarker rows that come out as exactly one line "analyte value [flag] unit
-reference" (whitespace collapsed), and the share of PII values found on a single line.
+``python -m benchmarks.corpus.check --count 20 --seed 0`` generates documents in memory
+(``--layout NAME``, repeatable, or ``--all-layouts``: that many seeds of each named layout;
+default: seeds cycling through the original four) and prints, for pdfplumber
+(``page.extract_text()``) and PyMuPDF (``page.get_text(sort=True)``), the share of biomarker
+rows that come out as exactly one line "analyte value [flag] unit reference" (whitespace
+collapsed), and the share of PII values found on a single line.
 Exits non-zero when either library keeps fewer than ``--min-share`` of the rows on one line or
 loses a PII value. Needs ``pdfplumber`` and ``pymupdf``, which the engine does not.
 """
@@ -17,7 +19,7 @@ import pdfplumber  # type: ignore[import-not-found, unused-ignore]
 import pymupdf  # type: ignore[import-not-found, unused-ignore]
 
 from benchmarks.corpus.generate import generate_report
-from benchmarks.corpus.truth import BiomarkerRow, GroundTruth
+from benchmarks.corpus.truth import ALL_LAYOUTS, BiomarkerRow, GroundTruth
 
 
 def pdfplumber_lines(pdf: bytes) -> list[str]:
@@ -72,19 +74,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-share", type=float, default=0.99)
+    parser.add_argument("--layout", action="append", choices=ALL_LAYOUTS, default=[])
+    parser.add_argument("--all-layouts", action="store_true")
     args = parser.parse_args(argv)
-    tallies = {name: Tally() for name in EXTRACTORS}
-    for seed in range(args.seed, args.seed + args.count):
-        pdf, truth = generate_report(seed)
-        for name, extract in EXTRACTORS.items():
-            tallies[name].add(truth, extract(pdf))
+    layouts: list[str | None] = list(ALL_LAYOUTS if args.all_layouts else args.layout) or [None]
     failed = False
-    for name, tally in tallies.items():
-        print(
-            f"{name}: rows on one line {tally.rows_on_one_line}/{tally.rows}"
-            f" ({tally.row_share():.2%}); PII found {tally.pii_found}/{tally.pii}"
-        )
-        failed |= tally.row_share() < args.min_share or tally.pii_found < tally.pii
+    for layout in layouts:
+        tallies = {name: Tally() for name in EXTRACTORS}
+        for seed in range(args.seed, args.seed + args.count):
+            pdf, truth = generate_report(seed, layout)
+            for name, extract in EXTRACTORS.items():
+                tallies[name].add(truth, extract(pdf))
+        for name, tally in tallies.items():
+            print(
+                f"{layout or 'original four'}: {name}: rows on one line"
+                f" {tally.rows_on_one_line}/{tally.rows} ({tally.row_share():.2%});"
+                f" PII found {tally.pii_found}/{tally.pii}"
+            )
+            failed |= tally.row_share() < args.min_share or tally.pii_found < tally.pii
     return 1 if failed else 0
 
 

@@ -7,11 +7,8 @@ across pages in "Last, First" form (``multi_page``). All share the results table
 ``sheet.draw_table``.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 from benchmarks.corpus.report import Report
 from benchmarks.corpus.sheet import (
@@ -19,12 +16,12 @@ from benchmarks.corpus.sheet import (
     FOOTER_Y,
     LEFT,
     MIN_COLUMN_GAP,
-    PAGE_HEIGHT,
     PAGE_WIDTH,
     RIGHT,
     TOP,
     Sheet,
     draw_table,
+    render_document,
     unbreakable,
     width,
 )
@@ -50,28 +47,13 @@ class Field:
 
 
 def render(report: Report) -> tuple[bytes, int, tuple[PiiItem, ...]]:
-    """PDF bytes, page count and the PII the pages show, in order of first appearance.
-
-    Rendered twice: the first pass only counts pages so that footers can say "Page 1 of N".
-    """
-    _, pages, _ = _render_once(report, total_pages=0)
-    data, pages_again, pii = _render_once(report, total_pages=pages)
-    assert pages_again == pages, "page count must not depend on the footer text"
-    return data, pages, pii
-
-
-def _render_once(report: Report, total_pages: int) -> tuple[bytes, int, tuple[PiiItem, ...]]:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
-    canvas.setTitle(f"Laboratory report {report.document_id}")
-    canvas.setSubject("Synthetic lab report with fictitious patient data")
-    canvas.setCreator("bioreport-engine benchmarks.corpus")
+    """PDF bytes, page count and the PII the pages show, in order of first appearance."""
     decorate = _running_footer if report.layout == "multi_page" else _plain_footer
-    sheet = Sheet(canvas, lambda s, page: decorate(s, report, page), total_pages)
-    DRAWERS[report.layout](sheet, report)
-    sheet.finish()
-    canvas.save()
-    return buffer.getvalue(), sheet.page, tuple(sheet.printed_pii)
+    return render_document(
+        report.document_id,
+        lambda sheet: DRAWERS[report.layout](sheet, report),
+        lambda sheet, page: decorate(sheet, report, page),
+    )
 
 
 def draw_key_value(sheet: Sheet, report: Report) -> None:

@@ -171,3 +171,28 @@ def _insurance_id(rng: random.Random) -> str:
         letters = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(3))
         return f"{letters}{rng.randrange(10**9):09d}"
     return f"MBR-{rng.randrange(10**8):08d}"
+
+
+#: Given names that are also English words, and surnames that are words too (some of them
+#: lab words: Iron, Gross, Page, Bell). Reports print them where an anonymizer that trusts a
+#: capitalised word less than a "real" name lets them through, and next to results that use
+#: the same words ("Iron 92 ug/dL", "Clarity Clear").
+WORD_FEMALE_NAMES = (
+    "Hope", "Rose", "Grace", "Faith", "Joy", "Dawn", "Iris", "Ivy", "April", "May", "June",
+    "Summer", "Autumn", "Sky", "Amber", "Crystal", "Destiny", "Honor", "Ruby", "Pearl", "Olive",
+    "Violet", "Lily", "Sunny", "Penny", "Patience", "Holly", "Heather", "Robin", "Wren",
+)  # fmt: skip
+WORD_MALE_NAMES = (
+    "Will", "Mark", "Hunter", "Chase", "Bill", "Art", "Jack", "Rusty", "Forest", "River",
+    "Miles", "Sterling", "Frank", "Grant", "Price", "Bishop", "Cliff", "Dale", "Glen", "Bud",
+)  # fmt: skip
+WORD_FIRST_NAMES = (*WORD_FEMALE_NAMES, *WORD_MALE_NAMES)
+WORD_SURNAMES = (
+    "White", "Iron", "Gross", "Will", "Rose", "Page", "Bell", "Young", "Mark", "Brown", "Green",
+    "Black", "Little", "Long", "Hall", "Wood", "Stone", "Hill", "King", "Cook", "Baker", "Mason",
+    "Fisher", "Hunter", "Love", "Rich", "Small", "Strong", "Sharp", "Swift", "Moody", "Best",
+    "Cash", "Frost", "Snow", "Winter", "Marsh", "Field", "Lamb", "Fox", "Wolf", "Bird", "Crane",
+    "Glass", "Gold", "Silver", "Steel", "Banks", "Wells", "Brooks", "Rivers", "Lake", "Ford",
+    "Church", "Bishop", "Chance", "Power", "Bright", "Clear", "Low", "High", "Short", "Hardy",
+    "Noble", "Major", "Rice", "Salt", "Bone", "Blood", "Cross", "Day", "May", "Hood",
+)  # fmt: skip

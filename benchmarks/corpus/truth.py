@@ -19,8 +19,28 @@ PII_KINDS = (
     "PHYSICIAN",
     "SSN",
     "INSURANCE_ID",
+    # Added with the regional and held-out layouts (issue 13):
+    "STAFF",  # lab staff, pathologists, nurses: names, initials, signatures
+    "RELATIVE",  # next of kin, guarantors, relatives named in a consult
+    "POSTCODE",  # also recorded on its own when it is part of an ADDRESS
+    "AGE_OVER_89",  # an age of 90 or more (HIPAA Safe Harbor); younger ages are not PII
+    "NHS_NUMBER",
+    "MEDICARE_NUMBER",  # Australian Medicare card number
+    "NATIONAL_ID",  # other national numbers: Dutch BSN, French NIR, German insurance number
+    "HOSPITAL_NUMBER",  # hospital / unit record numbers besides the MRN
+    "ACCOUNT_NUMBER",  # FIN, billing account, policy and group numbers
 )
+#: The layouts ``generate_report(seed)`` cycles through when no layout is named: the original
+#: four, so that seed N keeps meaning the same document as before issue 13.
 LAYOUTS = ("key_value", "two_column", "prose", "multi_page")
+#: Layouts the anonymizer may be tuned on: the original four and about half of the new ones.
+TUNING_LAYOUTS = (*LAYOUTS, "running_header", "uk_hospital", "eu_lab", "urinalysis")
+#: Layouts nobody tunes on. Each carries conventions no tuning layout shows (Australian
+#: identifiers, merged requisition columns, LIS capitals, narrative with relatives, a grid with
+#: labels above values). Their drawing code is in ``held_out.py``, which anonymizer tuning must
+#: not read; their documents must not be printed while tuning.
+HELD_OUT_LAYOUTS = ("au_pathology", "requisition", "lis_capitals", "consult_note", "ruled_grid")
+ALL_LAYOUTS = (*TUNING_LAYOUTS, *HELD_OUT_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -37,7 +57,12 @@ class PiiItem:
 
 @dataclass(frozen=True)
 class BiomarkerRow:
-    """One table row; the anonymizer must keep it intact and the structurer must recover it."""
+    """One table row; the anonymizer must keep it intact and the structurer must recover it.
+
+    ``value`` is a number as printed ("5.6") or, for qualitative tests, text ("Negative",
+    "Non Reactive", "1:160", "Yellow"); ``unit`` is empty when the test has none; ``flag`` is
+    "H"/"L" for numbers and "A" (abnormal) for qualitative results.
+    """
 
     analyte: str
     value: str
@@ -71,8 +96,8 @@ class GroundTruth:
     def from_json(cls, text: str) -> "GroundTruth":
         data: dict[str, Any] = json.loads(text)
         layout = str(data["layout"])
-        if layout not in LAYOUTS:
-            raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
+        if layout not in ALL_LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; expected one of {ALL_LAYOUTS}")
         return cls(
             document_id=str(data["document_id"]),
             seed=int(data["seed"]),

