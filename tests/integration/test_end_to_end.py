@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.anonymization import identifying_tokens
-from benchmarks.corpus import GroundTruth, generate_report
+from benchmarks.corpus import ALL_LAYOUTS, GroundTruth, generate_report
 from benchmarks.fake_openai import FakeOpenAI
 from bioreport_engine.db.connection import Database
 from tests.conftest import run_cli, start_cli
@@ -100,3 +100,46 @@ def test_reports_become_grounded_results_and_no_pii_leaves(
     leaks_in_logs = [kind for _, truth in corpus for kind in pii_in(scrubbed, truth)]
     assert leaks_in_logs == [], "PII in the worker's logs"
     assert logs.count("job done") == REPORTS
+
+
+def test_no_pii_of_any_layout_reaches_the_llm_or_the_logs(
+    db: Database, db_env: dict[str, str], tmp_path: Path
+) -> None:
+    """One report of every corpus layout, held-out ones included, through the worker."""
+    corpus = [generate_report(100 + n, layout) for n, layout in enumerate(ALL_LAYOUTS)]
+    files = []
+    for (pdf, truth), number in zip(corpus, range(len(corpus)), strict=True):
+        files.append(tmp_path / f"{truth.layout}-{number}.pdf")
+        files[-1].write_bytes(pdf)
+    with FakeOpenAI() as server:
+        env = {
+            **db_env,
+            "PII_ENGINE": "presidio",
+            "LLM_ENGINE": "openai",
+            "OPENAI_BASE_URL": server.base_url,
+            "OPENAI_API_KEY": "sk-e2e",
+            # One job at a time, in queue order: request N is document N's.
+            "WORKER_CONCURRENCY": "1",
+            "JOB_POLL_INTERVAL_SECONDS": "1",
+        }
+        assert run_cli("enqueue", *map(str, files), env=env).returncode == 0
+        worker = start_cli("worker", env=env)
+        try:
+            deadline = time.monotonic() + 300
+            while sum(statuses(db).get(s, 0) for s in ("done", "failed")) < len(files):
+                assert time.monotonic() < deadline, "the queue was not drained"
+                assert worker.poll() is None, worker.communicate()[0]
+                time.sleep(0.3)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            logs, _ = worker.communicate(timeout=60)
+        requests = list(server.requests)
+    assert statuses(db) == {"done": len(files)}, logs
+    assert len(requests) == len(files)
+    leaks = {
+        truth.layout: pii_in(json.dumps(request["body"]), truth)
+        for (_, truth), request in zip(corpus, requests, strict=True)
+    }
+    assert {layout: kinds for layout, kinds in leaks.items() if kinds} == {}, "PII reached the LLM"
+    scrubbed = ENGINE_NUMBERS.sub("#", logs)
+    assert [kind for _, truth in corpus for kind in pii_in(scrubbed, truth)] == []
