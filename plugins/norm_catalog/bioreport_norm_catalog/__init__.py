@@ -1,0 +1,25 @@
+"""bioreport-norm-catalog: the analyte catalog (names, LOINC codes, UCUM units, conversions,
+plausible ranges), the normalizer built on it, and ``LLM_ENGINE=rules``: biomarker rows from
+anonymized text without an LLM."""
+
+from collections.abc import Iterable
+
+from bioreport_engine import StageSpec, Structurer, hookimpl
+
+
+def _build_rules() -> Structurer:
+    from bioreport_norm_catalog.catalog import default_catalog
+    from bioreport_norm_catalog.rules import RulesStructurer
+
+    return RulesStructurer(default_catalog())
+
+
+@hookimpl
+def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
+    return [
+        StageSpec(
+            "rules",
+            _build_rules,
+            summary="deterministic rows from the analyte catalog's vocabulary: no LLM, no key",
+        )
+    ]
