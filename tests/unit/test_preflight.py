@@ -91,7 +91,11 @@ def test_a_failed_check_stops_start_up_before_any_stage_is_built(
     manager.register(FakePlugin(), "fake")
     manager.register(plugin, "checked")
     settings = EngineSettings(
-        pdf_engine="fake", pii_engine="checked", llm_engine="none", pdf_isolation="none"
+        pdf_engine="fake",
+        pii_engine="checked",
+        llm_engine="none",
+        pdf_isolation="none",
+        app_env="test",
     )
     with pytest.raises(ConfigurationError, match="OPENAI_API_KEY is not set"):
         Pipeline.build(settings, StageRegistry.from_manager(manager))
