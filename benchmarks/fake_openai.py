@@ -32,6 +32,9 @@ class Reply:
     body: Any = None  # None: the default answer, built from the document
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: Seconds between two bytes of the whole response, status line first: a server that is
+    #: never silent for long enough to trip a read timeout, and takes minutes to finish.
+    trickle: float = 0.0
 
 
 def completion(content: str | None, refusal: str | None = None, finish: str = "stop") -> Any:
@@ -103,6 +106,9 @@ class FakeOpenAI:
                 time.sleep(reply.delay or server.delay)
                 body = default_answer(request) if reply.body is None else reply.body
                 payload = body if isinstance(body, str) else json.dumps(body)
+                if reply.trickle:
+                    self._trickle(reply, payload.encode())
+                    return
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
@@ -113,6 +119,21 @@ class FakeOpenAI:
                     self.wfile.write(payload.encode())
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _trickle(self, reply: Reply, payload: bytes) -> None:
+                headers = {**reply.headers, "Content-Type": "application/json"}
+                headers["Content-Length"] = str(len(payload))
+                head = f"HTTP/1.1 {reply.status} {self.responses[reply.status][0]}\r\n"
+                head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+                response = head.encode() + b"\r\n" + payload
+                self.close_connection = True
+                try:
+                    for offset in range(len(response)):
+                        self.wfile.write(response[offset : offset + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up: what a deadline is for
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""

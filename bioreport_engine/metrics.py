@@ -1,7 +1,10 @@
 """Health and metrics over HTTP on ``METRICS_PORT`` (off when unset).
 
-- ``/healthz``: the worker loop ticked recently (it ticks at least every poll interval);
-- ``/readyz``: the database answers and the stages are built;
+- ``/healthz``: the worker loop is alive: 200 unless it is later than its current step allows
+  (a claim, a sleep, the shutdown's grace period) by more than a grace of its own. During a
+  database outage it is alive and says ``waiting for database``: a restart would not help;
+- ``/readyz``: the database answers and the stages are built (503 ``waiting for database``
+  during an outage);
 - ``/metrics``: Prometheus text format. Labels carry outcomes, stages and statuses only: never
   a document, a patient or a file name.
 """
@@ -48,8 +51,8 @@ class QueueDepth(Collector):
 
     def collect(self) -> Any:
         family = GaugeMetricFamily("bioreport_queue_depth", "Jobs by status", labels=["status"])
-        try:
-            with self.process.db.get_connection() as conn:
+        try:  # within seconds: a scrape during an outage must not wait for the pool
+            with self.process.db.pool.connection(timeout=2.0) as conn:
                 row = conn.execute(
                     """SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
                               count(*) FILTER (WHERE status = 'processing') AS processing,
@@ -66,12 +69,28 @@ class QueueDepth(Collector):
 class HealthServer:
     def __init__(self, settings: EngineSettings, process: "WorkerProcess") -> None:
         self.port = settings.metrics_port
-        self.stale_after = max(2 * settings.job_poll_interval_seconds, 10.0) + 5.0
+        #: How much later than due the loop may be before it counts as stuck: a busy machine,
+        #: a stage holding the GIL.
+        self.grace = max(settings.job_poll_interval_seconds, 10.0) + 5.0
         self.process = process
         self.server: ThreadingHTTPServer | None = None
 
-    def healthy(self) -> bool:
-        return time.monotonic() - self.process.worker.last_tick < self.stale_after
+    def liveness(self, now: float | None = None) -> tuple[bool, str]:
+        """Whether the worker loop is alive, and what it is doing."""
+        worker = self.process.worker
+        late = (time.monotonic() if now is None else now) - worker.due_by
+        if late > self.grace:
+            return False, f"stuck: the worker loop is {late:.0f} s late"
+        if worker.waiting_for_database:
+            return True, "waiting for database"
+        if worker.stopping.is_set():
+            return True, "stopping"
+        return True, "ok"
+
+    def readiness(self) -> tuple[bool, str]:
+        if self.process.ready():
+            return True, "ok"
+        return False, "waiting for database"
 
     def start(self) -> None:
         if self.port is None:
@@ -82,13 +101,16 @@ class HealthServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path == "/healthz":
-                    self._reply(200 if health.healthy() else 503, b"ok\n")
+                    self._status(*health.liveness())
                 elif self.path == "/readyz":
-                    self._reply(200 if health.process.ready() else 503, b"ok\n")
+                    self._status(*health.readiness())
                 elif self.path == "/metrics":
                     self._reply(200, generate_latest(REGISTRY), "text/plain; version=0.0.4")
                 else:
                     self._reply(404, b"not found\n")
+
+            def _status(self, good: bool, status: str) -> None:
+                self._reply(200 if good else 503, f"{status}\n".encode())
 
             def _reply(self, status: int, body: bytes, kind: str = "text/plain") -> None:
                 self.send_response(status)

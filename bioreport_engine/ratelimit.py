@@ -1,33 +1,42 @@
 """Rate limits that hold across threads and across replicas.
 
 A budget such as the LLM's requests per minute belongs to the organisation, not to one
-process: :class:`PostgresRateLimiter` keeps the token bucket in a row of ``rate_limits`` that
-every replica updates under a row lock. Without a database (``bioreport process``) the bucket
-lives in the process (:class:`LocalRateLimiter`).
+process: :class:`PostgresRateLimiter` keeps it in a row of ``rate_limits`` that every replica
+updates. Without a database (``bioreport process``) it lives in the process
+(:class:`LocalRateLimiter`).
+
+Both reserve rather than poll (the generic cell rate algorithm): a taker advances the budget's
+"next free" time by one interval and sleeps until the slot it got. Takers are served in the
+order they asked, whatever their distance to the database; with polling, the replica that
+learned last that a token was free lost the race every time (one waited 22 s while another took
+seven tokens in a row). A budget unused for a second holds one second's worth for a burst.
 """
 
+import contextlib
+import math
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 import psycopg
 
+from bioreport_engine.db.connection import DatabaseUnavailable
+from bioreport_engine.db.failures import describe
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.log import Log
 from bioreport_engine.settings import EngineSettings
+from bioreport_engine.worker.backoff import Backoff
 
-TAKE = """
-WITH bucket AS (
-    SELECT key, least(%(capacity)s,
-                      tokens + extract(epoch FROM clock_timestamp() - updated_at) * %(rate)s)
-               AS available
-    FROM rate_limits WHERE key = %(key)s FOR UPDATE
-)
-UPDATE rate_limits AS r
-SET tokens = CASE WHEN b.available >= 1 THEN b.available - 1 ELSE b.available END,
-    updated_at = clock_timestamp()
-FROM bucket AS b WHERE r.key = b.key
-RETURNING b.available
+# One statement, whatever the state of the row: a row deleted (or a table truncated) is created
+# again. The wait is measured from the statement's own start on the server's clock, so the
+# clocks of the replicas do not matter.
+RESERVE = """
+INSERT INTO rate_limits AS bucket (key, next_free_at)
+VALUES (%(key)s, statement_timestamp() + make_interval(secs => %(interval)s))
+ON CONFLICT (key) DO UPDATE
+SET next_free_at = greatest(bucket.next_free_at, statement_timestamp())
+                   + make_interval(secs => %(interval)s)
+RETURNING (extract(epoch FROM bucket.next_free_at - statement_timestamp()) - %(burst)s)::float8
 """
 
 
@@ -44,67 +53,72 @@ def capacity(per_minute: float) -> float:
 
 class LocalRateLimiter:
     def __init__(self, per_minute: float) -> None:
-        self.rate = per_minute / 60
-        self.capacity = capacity(per_minute)
-        self.tokens = self.capacity
-        self.updated = time.monotonic()
+        self.interval = 60 / per_minute
+        self.burst = capacity(per_minute) * self.interval
+        self.next_free = -math.inf
         self.lock = threading.Lock()
 
     def acquire(self) -> None:
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-                self.updated = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
-                    return
-                wait = (1 - self.tokens) / self.rate
+        with self.lock:
+            now = time.monotonic()
+            self.next_free = max(self.next_free, now) + self.interval
+            wait = self.next_free - self.burst - now
+        if wait > 0:
             time.sleep(wait)
 
 
 class PostgresRateLimiter:
-    """A token bucket in ``rate_limits``; one short transaction per request."""
+    """The budget ``key`` in ``rate_limits``: one short statement per request, then a sleep
+    until the reserved slot. While the database is away, it waits rather than overspend."""
 
     def __init__(self, conninfo: str, key: str, per_minute: float) -> None:
         self.conninfo = conninfo
-        self.params = {"key": key, "rate": per_minute / 60, "capacity": capacity(per_minute)}
-        self.lock = threading.Lock()
-        self.connection: psycopg.Connection[tuple[float]] | None = None
+        interval = 60 / per_minute
+        self.params = {"key": key, "interval": interval, "burst": capacity(per_minute) * interval}
+        self.lock = threading.Lock()  # one connection, one statement at a time
+        self.connection: psycopg.Connection[tuple[Any, ...]] | None = None
         try:
             with self._connect() as conn:
-                conn.execute(
-                    "INSERT INTO rate_limits (key, tokens) VALUES (%(key)s, %(capacity)s) "
-                    "ON CONFLICT (key) DO NOTHING",
-                    self.params,
-                )
-        except psycopg.errors.UndefinedTable:
+                conn.execute("SELECT key, next_free_at FROM rate_limits LIMIT 0")
+        except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
             raise ConfigurationError(
-                "the database has no rate_limits table: run `bioreport db migrate`"
+                "the database's rate_limits table is missing or out of date: "
+                "run `bioreport db migrate`"
             ) from None
 
-    def _connect(self) -> psycopg.Connection[tuple[float]]:
+    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
         return psycopg.Connection.connect(self.conninfo, autocommit=True, connect_timeout=10)
 
     def acquire(self) -> None:
-        while True:
-            available = self._take()
-            if available >= 1:
-                return
-            time.sleep((1 - available) / self.params["rate"])  # type: ignore[operator]
+        outage = Backoff()
+        while (wait := self._reserve()) is None:
+            delay = outage.next()
+            Log.debug("rate limit: retrying the reservation", retry_in_s=delay)
+            time.sleep(delay)
+        if wait > 0:
+            time.sleep(wait)
 
-    def _take(self) -> float:
+    def _reserve(self) -> float | None:
+        """Seconds until the slot reserved now; ``None`` when the database cannot be used."""
         with self.lock:
             try:
                 if self.connection is None or self.connection.closed:
                     self.connection = self._connect()
-                row = self.connection.execute(TAKE, self.params).fetchone()
-            except psycopg.OperationalError as exc:
-                # The budget cannot be checked: wait rather than overspend.
-                Log.warning("rate limit unavailable; waiting", error=type(exc).__name__)
-                self.connection = None
-                return 0.0
-        return float(row[0]) if row is not None else 0.0
+                row = self.connection.execute(RESERVE, self.params).fetchone()
+            except DatabaseUnavailable as exc:
+                Log.warning(
+                    "rate limit unavailable; waiting", **describe(exc, self.conninfo).log_context()
+                )
+                self._discard()
+                return None
+        return 0.0 if row is None else float(row[0])
+
+    def _discard(self) -> None:
+        """Drop a connection that failed; the next reservation opens a new one."""
+        if self.connection is not None:
+            with contextlib.suppress(psycopg.Error):
+                self.connection.close()
+        self.connection = None
 
 
 def shared_rate_limiter(key: str, per_minute: float, settings: EngineSettings) -> RateLimiter:

@@ -6,7 +6,6 @@ Every write that finishes a job checks that this worker still owns it (``status`
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bioreport_engine.db.connection import Connection, Database
@@ -223,10 +222,3 @@ class JobRepository:
                 {"ids": job_ids},
             ).fetchall()
         return sorted(row["id"] for row in rows)
-
-    def oldest_claimable_at(self) -> datetime | None:
-        with self.db.get_connection() as conn:
-            row = conn.execute(
-                "SELECT min(run_after) AS at FROM pdf_jobs WHERE status = 'pending'"
-            ).fetchone()
-        return None if row is None else row["at"]

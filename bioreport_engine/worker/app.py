@@ -10,7 +10,6 @@ import uuid
 import psycopg
 
 from bioreport_engine.db.connection import Database, DatabaseUnavailable
-from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.failures import describe, missing_migrations, not_migrated
 from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.log import Log
@@ -25,6 +24,9 @@ from bioreport_engine.worker.listener import Listener
 from bioreport_engine.worker.retry import RetryPolicy
 from bioreport_engine.worker.runner import JobRunner
 from bioreport_engine.worker.worker import Worker
+
+#: How long /readyz waits for a pooled connection before it answers "not ready".
+READY_PROBE_SECONDS = 2.0
 
 
 def new_worker_id() -> str:
@@ -87,7 +89,6 @@ class WorkerProcess:
         runner = JobRunner(
             self.pipeline,
             self.jobs,
-            UploadedDocumentsRepository(self.db),
             self.store,
             RetryPolicy(
                 settings.max_job_attempts,
@@ -105,6 +106,7 @@ class WorkerProcess:
             poll_interval=settings.job_poll_interval_seconds,
             shutdown_grace=settings.worker_shutdown_grace_seconds,
             conninfo=self.db.conninfo,
+            claim_timeout=self.db.pool.timeout,
         )
         self.helpers: tuple[Listener | LeaseKeeper, ...] = (
             Listener(self.db, self.worker.wake),
@@ -120,9 +122,12 @@ class WorkerProcess:
         self.status = HealthServer(settings, self)
 
     def ready(self) -> bool:
-        """The database answers (the stages were built in ``__init__``)."""
+        """The database answers (the stages were built in ``__init__``). Quickly: not while the
+        worker waits for the database, and within a few seconds otherwise, not the pool's 30."""
+        if self.worker.waiting_for_database:
+            return False
         try:
-            with self.db.get_connection() as conn:
+            with self.db.pool.connection(timeout=READY_PROBE_SECONDS) as conn:
                 conn.execute("SELECT 1")
             return True
         except DatabaseUnavailable:

@@ -7,7 +7,6 @@ from enum import StrEnum
 import psycopg
 
 from bioreport_engine.db.connection import DatabaseUnavailable
-from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.failures import describe
 from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
@@ -27,13 +26,10 @@ class Outcome(StrEnum):
 
 
 class JobRunner:
-    #: The longest gap between two tries of an outcome write while the database is away.
-
     def __init__(
         self,
         pipeline: Pipeline,
         jobs: JobRepository,
-        documents: UploadedDocumentsRepository,
         store: DocumentStore,
         policy: RetryPolicy,
         store_text: bool = True,
@@ -41,7 +37,6 @@ class JobRunner:
     ) -> None:
         self.pipeline = pipeline
         self.jobs = jobs
-        self.documents = documents
         self.store = store
         self.policy = policy
         self.store_text = store_text
@@ -69,14 +64,11 @@ class JobRunner:
         return outcome
 
     def process(self, job: JobRecord) -> PipelineResult:
-        storage_path = job.storage_path
-        if storage_path is None:  # not fetched by the claim: look it up
-            document = self.documents.find_by_id(job.uploaded_document_id)
-            storage_path = None if document is None else document.storage_path
-        if storage_path is None:
+        # The claim fetched the path with the job: None means the document row is gone.
+        if job.storage_path is None:
             raise PermanentError(f"uploaded_documents.id={job.uploaded_document_id} does not exist")
         pdf = self.store.read(
-            storage_path, job.uploaded_document_id, self.pipeline.limits.max_bytes
+            job.storage_path, job.uploaded_document_id, self.pipeline.limits.max_bytes
         )
         return self.pipeline.run(pdf)
 

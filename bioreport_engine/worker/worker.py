@@ -47,6 +47,7 @@ class Worker:
         shutdown_grace: float = 30.0,
         sleep: Callable[[float], object] | None = None,
         conninfo: str = "",
+        claim_timeout: float = 30.0,
     ) -> None:
         self.jobs = jobs
         #: Names the database (host, port, reason) in outage logs; never the password.
@@ -62,8 +63,14 @@ class Worker:
         self.stopping = threading.Event()
         self._running: dict[int, JobRecord] = {}
         self._changed = threading.Condition()
-        self.ticks = 0  # loop iterations
-        self.last_tick = time.monotonic()  # the health check watches it move
+        #: The longest one claim may block: the pool's wait for a connection in an outage.
+        self.claim_timeout = claim_timeout
+        #: When the loop is due to take its next step (claim, sleep, drain): each step says how
+        #: long it may take. The health check calls the loop stuck only once it is later than
+        #: that, so a loop waiting out an outage in the pool is alive, not stuck.
+        self.due_by = time.monotonic() + claim_timeout
+        #: The last claim failed for want of a database: the loop waits for it to come back.
+        self.waiting_for_database = False
 
     # -- control -----------------------------------------------------------------------------
 
@@ -107,6 +114,7 @@ class Worker:
         Returns ``True`` when every job finished, ``False`` when some were still running after
         the grace period and were released (their threads are abandoned: exit the process).
         """
+        self._expect_next_step_within(self.claim_timeout)
         Log.info("worker started", worker_id=self.worker_id, concurrency=self.concurrency)
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="bioreport-job")
         try:
@@ -122,24 +130,32 @@ class Worker:
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         outage = Backoff()
         while not self.stopping.is_set():
-            self.ticks += 1
-            self.last_tick = time.monotonic()
             self.wake.clear()
             free = self.concurrency - self.active
+            self._expect_next_step_within(self.claim_timeout)
             try:
                 claimed = self.jobs.claim_jobs(self.worker_id, free) if free else []
             except DatabaseUnavailable as exc:
+                self.waiting_for_database = True
                 delay = outage.next()
                 Log.warning("database unavailable; retrying", **self._outage(exc), retry_in_s=delay)
-                self._sleep(delay)
+                self._pause(delay)
                 continue
+            self.waiting_for_database = False
             outage.reset()
             Log.debug("poll", free_slots=free, claimed=len(claimed))
             for job in claimed:
                 self._dispatch(pool, job)
             # Fewer jobs than free slots: the queue is empty, wait for a notification. All
             # slots full: wait for a job to finish. Either way a wake-up ends the wait early.
-            self._sleep(self.poll_interval)
+            self._pause(self.poll_interval)
+
+    def _pause(self, seconds: float) -> None:
+        self._expect_next_step_within(seconds)
+        self._sleep(seconds)
+
+    def _expect_next_step_within(self, seconds: float) -> None:
+        self.due_by = time.monotonic() + seconds
 
     def _dispatch(self, pool: ThreadPoolExecutor, job: JobRecord) -> None:
         Log.debug("job claimed", job_id=job.id, document_id=job.uploaded_document_id)
@@ -159,6 +175,7 @@ class Worker:
 
     def _drain(self) -> bool:
         """Wait up to the grace period for running jobs; release the rest."""
+        self._expect_next_step_within(self.shutdown_grace + self.claim_timeout)
         with self._changed:
             self._changed.wait_for(lambda: not self._running, timeout=self.shutdown_grace)
             left = list(self._running.values())

@@ -5,8 +5,10 @@ import signal
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.chaos import READY_TIMEOUT_SECONDS, Fleet, private_postgres, worker_env
 from bioreport_engine.db.connection import Database
 from bioreport_engine.localdb import free_port
 from tests.conftest import run_cli, start_cli
@@ -20,7 +22,19 @@ def get(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, ""
+        return error.code, error.read().decode()
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except OSError:  # not listening yet
+            pass
+        assert time.monotonic() < deadline, f"{what}: not within {timeout:.0f} s"
+        time.sleep(0.2)
 
 
 def test_health_readiness_and_metrics(db: Database, db_env: dict[str, str], tmp_path: Path) -> None:
@@ -65,3 +79,39 @@ def test_health_readiness_and_metrics(db: Database, db_env: dict[str, str], tmp_
 def test_health_needs_the_metrics_port() -> None:
     done = run_cli("health")
     assert done.returncode == 2 and "METRICS_PORT" in done.stderr
+
+
+#: Longer than the 15 s after which /healthz used to fail while the loop waited for a
+#: connection from the pool (30 s), with a margin: an observation window, not a bet on timing.
+OUTAGE_WATCH_SECONDS = 25.0
+
+
+def test_during_a_database_outage_the_worker_is_alive_but_not_ready(tmp_path: Path) -> None:
+    """A restart would not bring the database back: /healthz stays 200 and says what the
+    worker waits for, /readyz is 503 until the database answers again."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "logs").mkdir()
+    with private_postgres() as cluster:
+        env = worker_env(cluster, tmp_path / "documents", lease=30.0, concurrency=1)
+        fleet = Fleet({**env, "METRICS_PORT": str(port)}, tmp_path / "logs")
+        worker = fleet.start()
+        try:
+            wait_for(lambda: get(f"{base}/readyz") == (200, "ok\n"), "ready", READY_TIMEOUT_SECONDS)
+            assert get(f"{base}/healthz") == (200, "ok\n")
+            cluster.stop("fast")
+            wait_for(lambda: fleet.logged(worker, b"database unavailable"), "outage noticed", 60)
+            watched_until = time.monotonic() + OUTAGE_WATCH_SECONDS
+            while time.monotonic() < watched_until:
+                assert get(f"{base}/healthz") == (200, "waiting for database\n")
+                assert get(f"{base}/readyz") == (503, "waiting for database\n")
+                time.sleep(0.5)
+            assert run_cli("health", env={"METRICS_PORT": str(port)}).returncode == 0
+            cluster.start()
+            wait_for(lambda: get(f"{base}/readyz") == (200, "ok\n"), "ready again", 120)
+            assert get(f"{base}/healthz") == (200, "ok\n")
+            assert worker.poll() is None
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(60)

@@ -1,4 +1,6 @@
 import threading
+import time
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -6,6 +8,7 @@ import pytest
 from bioreport_engine.db.connection import Database
 from bioreport_engine.db.jobs import CLAIM_NEXT
 from bioreport_engine.db.migrate import available_migrations, migrate
+from bioreport_engine.ratelimit import PostgresRateLimiter
 from tests.integration.conftest import ADMIN, ScratchDatabase
 from tests.integration.helpers import scalar
 
@@ -13,6 +16,47 @@ from tests.integration.helpers import scalar
 def test_migrate_is_idempotent(pg: ScratchDatabase) -> None:
     with Database(pg.conninfo).connect() as conn:
         assert migrate(conn) == []
+
+
+def test_the_migrations_in_order() -> None:
+    """A new migration is a new file: an applied one is never edited (noxfile's prod_image
+    checks the same list in the built wheel)."""
+    assert [m.version for m in available_migrations()] == ["0001", "0002", "0003"]
+
+
+@pytest.fixture
+def scratch_database(pg: ScratchDatabase) -> Iterator[str]:
+    """The conninfo of an empty database of its own (dropped afterwards)."""
+    name = pg.env["DB_DATABASE"] + "_up"
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg.conninfo.replace(pg.env["DB_DATABASE"], name)
+    finally:
+        with psycopg.connect(ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_a_database_of_the_previous_release_is_upgraded_in_place(scratch_database: str) -> None:
+    """Migrated up to 0002 with a bucket in use by the polling limiter: 0003 keeps the row, and
+    the reservations start from a full bucket."""
+    previous = [m for m in available_migrations() if m.version <= "0002"]
+    with Database(scratch_database).connect() as conn:
+        migrate(conn)  # creates the bookkeeping table; then pretend only 0001-0002 ran
+        conn.execute("DROP TABLE rate_limits")
+        conn.execute("DELETE FROM bioreport_schema_migrations WHERE version > '0002'")
+        conn.execute(previous[-1].sql.encode())
+        conn.execute("INSERT INTO rate_limits (key, tokens) VALUES ('openai', 0.5)")
+        conn.commit()
+        assert [m.version for m in migrate(conn)] == ["0003"]
+        conn.commit()
+    limiter = PostgresRateLimiter(scratch_database, "openai", per_minute=60)
+    started = time.monotonic()
+    limiter.acquire()  # a full bucket: no wait
+    assert time.monotonic() - started < 5
+    with Database(scratch_database).connect() as conn:
+        row = conn.execute("SELECT count(*) AS n FROM rate_limits").fetchone()
+    assert row is not None and row["n"] == 1
 
 
 def test_concurrent_migrators_apply_each_migration_once(pg: ScratchDatabase) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from bioreport_engine import LabReport, StageSpec, Structurer, TransientError, hookimpl
 from bioreport_engine.db.connection import Database
-from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.manager import PluginManager
@@ -72,9 +71,7 @@ def running_worker(
 ) -> Iterator[Worker]:
     """A worker loop in a thread; ``idle`` is set each time the loop starts to wait."""
     jobs = JobRepository(db)
-    runner = JobRunner(
-        pipeline, jobs, UploadedDocumentsRepository(db), DocumentStore(root), RetryPolicy(3, 1, 5)
-    )
+    runner = JobRunner(pipeline, jobs, DocumentStore(root), RetryPolicy(3, 1, 5))
 
     def sleep(seconds: float) -> bool:
         if idle is not None:

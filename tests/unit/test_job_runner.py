@@ -4,7 +4,6 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from bioreport_engine.db.documents import UploadedDocument
 from bioreport_engine.db.jobs import JobRecord, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.pipeline import PipelineResult
@@ -14,29 +13,34 @@ from bioreport_engine.worker.runner import JobRunner, Outcome
 
 
 def make_runner(error: Exception | None = None) -> tuple[JobRunner, MagicMock, MagicMock]:
-    pipeline, jobs, documents, store = MagicMock(), MagicMock(), MagicMock(), MagicMock()
-    documents.find_by_id.return_value = UploadedDocument(10, "a.pdf", "a.pdf", "pdf", 1, None)  # type: ignore[arg-type]
+    pipeline, jobs, store = MagicMock(), MagicMock(), MagicMock()
     store.read.return_value = b"%PDF"
     pipeline.run.return_value = PipelineResult(
         ExtractedText(("raw",)), AnonymizedText("anon"), None, {"extract": 1.0}, ()
     )
     if error is not None:
         pipeline.run.side_effect = error
-    runner = JobRunner(pipeline, jobs, documents, store, RetryPolicy(3, 10, 900))
+    runner = JobRunner(pipeline, jobs, store, RetryPolicy(3, 10, 900))
     return runner, pipeline, jobs
+
+
+def claimed(attempts: int = 1) -> JobRecord:
+    """A job as the claim returns it: with its document's path."""
+    return JobRecord(1, 10, attempts, "w", storage_path="2024/a.pdf")
 
 
 def test_calls_the_pipeline_and_marks_done() -> None:
     runner, pipeline, jobs = make_runner()
-    job = JobRecord(1, 10, 1, "w")
+    job = claimed()
     assert runner.run(job) is Outcome.DONE
+    runner.store.read.assert_called_once_with("2024/a.pdf", 10, pipeline.limits.max_bytes)  # type: ignore[attr-defined]
     pipeline.run.assert_called_once_with(b"%PDF")
     jobs.mark_done.assert_called_once_with(job, pipeline.run.return_value, True)
 
 
 def test_a_transient_error_below_the_maximum_is_retried_later() -> None:
     runner, _, jobs = make_runner(TransientError("LLM timed out"))
-    job = JobRecord(1, 10, 1, "w")
+    job = claimed()
     assert runner.run(job) is Outcome.RETRY
     (_, error, delay), _ = jobs.retry_later.call_args
     assert error == "LLM timed out" and 5 <= delay <= 10
@@ -45,13 +49,13 @@ def test_a_transient_error_below_the_maximum_is_retried_later() -> None:
 
 def test_retry_after_is_honoured() -> None:
     runner, _, jobs = make_runner(TransientError("rate limited", retry_after=120))
-    runner.run(JobRecord(1, 10, 1, "w"))
+    runner.run(claimed())
     assert jobs.retry_later.call_args.args[2] == 120
 
 
 def test_at_the_maximum_the_job_fails_with_the_last_error() -> None:
     runner, _, jobs = make_runner(TransientError("LLM timed out"))
-    assert runner.run(JobRecord(1, 10, 3, "w")) is Outcome.FAILED
+    assert runner.run(claimed(attempts=3)) is Outcome.FAILED
     jobs.mark_failed.assert_called_once()
     assert jobs.mark_failed.call_args.args[1] == "gave up after 3 attempts: LLM timed out"
     jobs.retry_later.assert_not_called()
@@ -59,13 +63,13 @@ def test_at_the_maximum_the_job_fails_with_the_last_error() -> None:
 
 def test_a_permanent_error_fails_at_once() -> None:
     runner, _, jobs = make_runner(PermanentError("the PDF is encrypted"))
-    assert runner.run(JobRecord(1, 10, 1, "w")) is Outcome.FAILED
+    assert runner.run(claimed()) is Outcome.FAILED
     assert jobs.mark_failed.call_args.args[1] == "the PDF is encrypted"
 
 
 def test_an_unexpected_error_is_retried_without_its_message() -> None:
     runner, _, jobs = make_runner(ValueError("Patient: Jane Roe"))
-    assert runner.run(JobRecord(1, 10, 1, "w")) is Outcome.RETRY
+    assert runner.run(claimed()) is Outcome.RETRY
     error = jobs.retry_later.call_args.args[1]
     assert "Jane" not in error and error.startswith("unexpected ValueError")
 
@@ -73,13 +77,12 @@ def test_an_unexpected_error_is_retried_without_its_message() -> None:
 def test_a_lost_lease_abandons_the_result() -> None:
     runner, _, jobs = make_runner()
     jobs.mark_done.side_effect = LeaseLost("gone")
-    assert runner.run(JobRecord(1, 10, 1, "w")) is Outcome.LOST
+    assert runner.run(claimed()) is Outcome.LOST
 
 
-def test_a_missing_document_row_fails_permanently() -> None:
+def test_a_job_whose_document_row_is_gone_fails_permanently() -> None:
     runner, _, jobs = make_runner()
-    runner.documents.find_by_id.return_value = None  # type: ignore[attr-defined]
-    assert runner.run(JobRecord(1, 10, 1, "w")) is Outcome.FAILED
+    assert runner.run(JobRecord(1, 10, 1, "w", storage_path=None)) is Outcome.FAILED
     assert jobs.mark_failed.call_args.args[1] == "uploaded_documents.id=10 does not exist"
 
 
@@ -91,5 +94,5 @@ def test_the_outcome_write_is_retried_while_the_database_is_away(
     monkeypatch.setattr("time.sleep", lambda _: None)
     runner, _, jobs = make_runner()
     jobs.mark_done.side_effect = [psycopg.OperationalError("down")] * 3 + [None]
-    assert runner.run(JobRecord(1, 10, 1, "w")) is Outcome.DONE
+    assert runner.run(claimed()) is Outcome.DONE
     assert jobs.mark_done.call_count == 4

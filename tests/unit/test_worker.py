@@ -133,3 +133,69 @@ def test_a_database_outage_is_retried_with_backoff() -> None:
     holder.append(worker)
     worker.run()
     assert sleeps[:5] == [0.5, 1.0, 2.0, 2.0, 2.0]  # capped: a recovered database is seen soon
+
+
+def test_the_loop_says_while_it_waits_for_the_database() -> None:
+    import psycopg
+
+    holder: list[Worker] = []
+    seen: list[bool] = []
+
+    class Flaky:
+        calls = 0
+
+        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+            self.calls += 1
+            seen.append(holder[0].waiting_for_database)
+            if self.calls == 4:
+                holder[0].stop()
+            if self.calls in (2, 3):
+                raise psycopg.OperationalError("connection refused")
+            return []
+
+        def release(self, jobs: list[JobRecord]) -> list[int]:
+            return []
+
+    worker = Worker(Flaky(), RecordingRunner(), "w", sleep=lambda _: None)
+    holder.append(worker)
+    worker.run()
+    assert seen == [False, False, True, True]  # from the first failed claim to the next good one
+    assert not worker.waiting_for_database
+
+
+def test_each_step_of_the_loop_says_how_long_it_may_take() -> None:
+    """What the health check compares the clock with: a claim may wait for the pool, a sleep
+    lasts its interval or back-off."""
+    import time
+
+    import psycopg
+
+    holder: list[Worker] = []
+    allowed: list[tuple[str, float]] = []
+
+    class Queue:
+        calls = 0
+
+        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+            self.calls += 1
+            allowed.append(("claim", holder[0].due_by - time.monotonic()))
+            if self.calls == 3:
+                holder[0].stop()
+            if self.calls == 2:
+                raise psycopg.OperationalError("connection refused")
+            return []
+
+        def release(self, jobs: list[JobRecord]) -> list[int]:
+            return []
+
+    def sleep(seconds: float) -> None:
+        allowed.append((f"sleep {seconds:g}", holder[0].due_by - time.monotonic()))
+
+    worker = Worker(Queue(), RecordingRunner(), "w", poll_interval=7, sleep=sleep, claim_timeout=30)
+    holder.append(worker)
+    worker.run()
+    expected = [("claim", 30), ("sleep 7", 7), ("claim", 30), ("sleep 0.5", 0.5)]
+    expected += [("claim", 30), ("sleep 7", 7)]
+    assert [step for step, _ in allowed] == [step for step, _ in expected]
+    for (step, seconds), (_, limit) in zip(allowed, expected, strict=True):
+        assert limit - 5 < seconds <= limit, step  # generous: a busy machine

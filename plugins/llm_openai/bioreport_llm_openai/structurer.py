@@ -1,7 +1,9 @@
 """The ``openai`` stage: anonymized text in, grounded biomarker rows out.
 
 The SDK's own retries are off: this loop retries, so that every attempt spends from the shared
-rate limit and the whole call has a known upper bound on its duration.
+rate limit and the whole call has a known upper bound on its duration. ``OPENAI_TIMEOUT_SECONDS``
+bounds each attempt as a whole (:mod:`bioreport_llm_openai.deadline`), not each read: a server
+that trickles its answer cannot stretch an attempt.
 """
 
 import random
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from bioreport_engine import AnonymizedText, LabReport, PermanentError, TransientError
 from bioreport_engine.log import Log
 from bioreport_engine.ratelimit import RateLimiter
+from bioreport_llm_openai.deadline import attempt_deadline, deadline_http_client
 from bioreport_llm_openai.grounding import ground
 from bioreport_llm_openai.prompt import SYSTEM, reask_message, user_message
 from bioreport_llm_openai.schema import ReportAnswer
@@ -40,6 +43,7 @@ class OpenAIStructurer:
             base_url=settings.endpoint,
             timeout=settings.timeout_seconds,
             max_retries=0,
+            http_client=deadline_http_client(settings.endpoint),
         )
 
     def __repr__(self) -> str:
@@ -83,13 +87,14 @@ class OpenAIStructurer:
             last = attempt == self.settings.max_retries
             self.limiter.acquire()
             try:
-                completion = self.client.chat.completions.parse(
-                    model=self.settings.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    response_format=ReportAnswer,
-                    max_completion_tokens=self.settings.max_output_tokens,
-                    temperature=0,
-                )
+                with attempt_deadline(self.settings.timeout_seconds):
+                    completion = self.client.chat.completions.parse(
+                        model=self.settings.model,
+                        messages=messages,  # type: ignore[arg-type]
+                        response_format=ReportAnswer,
+                        max_completion_tokens=self.settings.max_output_tokens,
+                        temperature=0,
+                    )
             except openai.LengthFinishReasonError:
                 raise PermanentError("the LLM's answer was cut off by its length limit") from None
             except openai.ContentFilterFinishReasonError:

@@ -124,6 +124,41 @@ def test_a_response_slower_than_the_timeout_is_transient(
     assert time.monotonic() - started < 4
 
 
+def endpoint_host(server: FakeOpenAI) -> str:
+    return server.base_url.split("//")[1].split("/")[0]
+
+
+def test_a_server_trickling_its_answer_is_cut_at_the_attempts_timeout(
+    openai_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte every 0.2 s never leaves the connection silent for the 1-second timeout of one
+    read, and the whole answer would take half a minute: the attempt ends at its deadline."""
+    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    stage = discover().structurer("openai").spec.build()
+    openai_env.script.append(Reply(500, {"error": {"message": "slow", "code": "x"}}, trickle=0.2))
+    started = time.monotonic()
+    with pytest.raises(TransientError) as raised:
+        stage.structure(AnonymizedText(TEXT, {}))
+    elapsed = time.monotonic() - started
+    host = endpoint_host(openai_env)
+    assert str(raised.value) == f"the LLM endpoint at {host} timed out after 1 attempt"
+    assert elapsed < 3 * 1.0, f"one attempt took {elapsed:.1f} s against a 1 s timeout"
+
+
+def test_every_attempt_has_a_deadline_of_its_own(
+    openai_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "1")
+    stage = discover().structurer("openai").spec.build()
+    openai_env.script.extend([Reply(trickle=0.2), Reply(trickle=0.2)])
+    with pytest.raises(TransientError, match="timed out after 2 attempts"):
+        stage.structure(AnonymizedText(TEXT, {}))
+    first, second = (request["time"] for request in openai_env.requests)
+    assert second - first < 3 * 1.0 + 0.5  # the first attempt, then at most 0.5 s of back-off
+
+
 def test_an_unreachable_endpoint_is_named_and_its_attempts_counted(
     openai_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
