@@ -159,7 +159,8 @@ def bench_anonymization(session: nox.Session) -> None:
     session.run("python", "-m", "benchmarks.anonymization", *session.posargs)
 
 
-IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai")  # Dockerfile.prod's default
+# Dockerfile.prod's default
+IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai", "norm_catalog")
 
 
 @nox.session(python=PYTHON, reuse_venv=False)

@@ -11,7 +11,12 @@ HOOKS = sorted(name for name in vars(hookspecs) if name.startswith("bioreport_")
 
 
 def test_there_are_hooks() -> None:
-    assert HOOKS == ["bioreport_anonymizers", "bioreport_pdf_extractors", "bioreport_structurers"]
+    assert HOOKS == [
+        "bioreport_anonymizers",
+        "bioreport_normalizers",
+        "bioreport_pdf_extractors",
+        "bioreport_structurers",
+    ]
 
 
 @pytest.mark.parametrize("hook", HOOKS)
