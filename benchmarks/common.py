@@ -26,6 +26,7 @@ NOOP_STAGES = {
     "PII_ENGINE": "example-mask",
     "LLM_ENGINE": "none",
     "PDF_ISOLATION": "none",
+    "APP_ENV": "test",  # PDF_ISOLATION=none is refused elsewhere
 }
 
 

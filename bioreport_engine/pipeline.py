@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
-from bioreport_engine.extraction import IsolatedExtractor, check_size
+from bioreport_engine.extraction import IsolatedExtractor, check_char_count, check_size
 from bioreport_engine.log import Log
 from bioreport_engine.plugins.manager import Offer
 from bioreport_engine.plugins.registry import StageRegistry
@@ -188,19 +188,28 @@ class Pipeline:
             )
         else:
             extractor = build_stage(StageKind.PDF, pdf)
-        pipeline = cls(
-            extractor,
-            build_stage(StageKind.PII, cast(Offer[Anonymizer], selection[StageKind.PII])),
-            build_stage(StageKind.LLM, cast(Offer[Structurer], selection[StageKind.LLM])),
-            build_stage(StageKind.NORM, cast(Offer[Normalizer], selection[StageKind.NORM])),
-            settings.extraction_limits,
-        )
-        if isinstance(extractor.stage, IsolatedExtractor):
-            extractor.stage.wait_ready()
-        return pipeline
+        try:
+            anonymizer = build_stage(
+                StageKind.PII, cast(Offer[Anonymizer], selection[StageKind.PII])
+            )
+            structurer = build_stage(
+                StageKind.LLM, cast(Offer[Structurer], selection[StageKind.LLM])
+            )
+            normalizer = build_stage(
+                StageKind.NORM, cast(Offer[Normalizer], selection[StageKind.NORM])
+            )
+            if isinstance(extractor.stage, IsolatedExtractor):
+                extractor.stage.wait_ready()
+        except BaseException:
+            if isinstance(extractor.stage, IsolatedExtractor):
+                extractor.stage.close()  # no child outlives a start that failed
+            raise
+        return cls(extractor, anonymizer, structurer, normalizer, settings.extraction_limits)
 
     def close(self) -> None:
-        """Stop the extractor's child processes, if any."""
+        """Stop the extractor's child processes, if any, busy ones included: a document still
+        being extracted (a job abandoned after the shutdown grace period) stops with a
+        :class:`~bioreport_engine.errors.TransientError`."""
         if isinstance(self.extractor.stage, IsolatedExtractor):
             self.extractor.stage.close()
 
@@ -218,6 +227,8 @@ class Pipeline:
         check_size(len(pdf), self.limits.max_bytes)
         with _timed(timings, "extract"), self.extractor.guard():
             extracted = self.extractor.stage.extract(pdf, self.limits)
+        # The child checked this already; an extractor in process may have forgotten it.
+        check_char_count(extracted.char_count, self.limits)
         with _timed(timings, "anonymize"), self.anonymizer.guard():
             anonymized = self.anonymizer.stage.anonymize(extracted)
         if not isinstance(anonymized, AnonymizedText):

@@ -55,6 +55,8 @@ class EngineSettings(BaseSettings):
     pdf_max_pages: int = Field(50, ge=1, le=10000)
     pdf_timeout_seconds: float = Field(60, gt=0, le=3600)
     pdf_memory_limit_mb: int = Field(1024, ge=256, le=65536)
+    #: 10,000 characters a page times PDF_MAX_PAGES; at most spaCy's limit for one text.
+    pdf_max_chars: int = Field(500_000, ge=1000, le=1_000_000)
     pdf_isolation: Literal["process", "none"] = "process"
 
     pdf_engine: str = "pdfplumber"
@@ -86,13 +88,23 @@ class EngineSettings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _no_isolation_only_in_tests(self) -> Self:
+        if self.pdf_isolation == "none" and self.app_env.strip().lower() != "test":
+            raise ValueError(
+                "PDF_ISOLATION=none runs extraction inside the worker without the time and "
+                f"memory limits; it is for tests only (APP_ENV=test, not {self.app_env!r})"
+            )
+        return self
+
     @property
     def extraction_limits(self) -> ExtractionLimits:
         return ExtractionLimits(
-            self.pdf_max_bytes,
-            self.pdf_max_pages,
-            self.pdf_timeout_seconds,
-            self.pdf_memory_limit_mb,
+            max_bytes=self.pdf_max_bytes,
+            max_pages=self.pdf_max_pages,
+            timeout_seconds=self.pdf_timeout_seconds,
+            memory_mb=self.pdf_memory_limit_mb,
+            max_chars=self.pdf_max_chars,
         )
 
     @property

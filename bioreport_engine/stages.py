@@ -52,12 +52,15 @@ class StageKind(StrEnum):
 @dataclass(frozen=True)
 class ExtractionLimits:
     """What a PDF may cost. The engine checks the size and enforces the time and memory limits
-    (by running the extractor in a child process); the extractor checks the page count."""
+    (by running the extractor in a child process); the extractor checks the page count and
+    stops once the text passes ``max_chars`` (the engine checks that too, after it)."""
 
     max_bytes: int = 25 * 1024 * 1024
     max_pages: int = 50
     timeout_seconds: float = 60.0
     memory_mb: int = 1024
+    #: 10,000 characters a page (a page solid with 9-point text) times ``max_pages``.
+    max_chars: int = 500_000
 
 
 class PdfExtractor(Protocol):
@@ -65,7 +68,8 @@ class PdfExtractor(Protocol):
 
     Each table row (analyte, value, flag, unit, reference range) must come out on one line, cells
     in column order, pages in order. Raise :class:`~bioreport_engine.PermanentError` for input
-    that can never be read (corrupt, encrypted, no text layer, more than ``limits.max_pages``).
+    that can never be read (corrupt, encrypted, no text layer, more than ``limits.max_pages``,
+    more than ``limits.max_chars`` characters of text).
     """
 
     def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:

@@ -138,13 +138,14 @@ class WorkerProcess:
             try:
                 finished = self.worker.run()
             finally:
+                # First, and busy or not: the extraction children of jobs released after the
+                # grace period are killed (those jobs get a transient error, not a failure).
+                self.pipeline.close()
                 for helper in self.helpers:
                     helper.stop()
                 for helper in self.helpers:
                     helper.join(timeout=5)
                 self.status.stop()
-                if self.worker.active == 0:  # else the children exit when their pipe closes
-                    self.pipeline.close()
         return finished
 
 

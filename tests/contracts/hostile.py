@@ -119,6 +119,48 @@ def _zlib_of_spaces(megabytes: int) -> bytes:
     return first + repeated * (megabytes - 1) + empty_final_block + checksum.to_bytes(4, "big")
 
 
+def text_explosion(pages: int = 48, depth: int = 3) -> bytes:
+    """A 9 KB PDF whose pages show about 45,000 characters each, over 2 million in all.
+
+    One line of text sits in a form XObject; each of ``depth`` further forms draws the one
+    below ten times, and every page draws the top one: 10 ** depth lines a page, in a few
+    hundred bytes. A reader must stop at ``PDF_MAX_CHARS``, not hand millions of characters on.
+    """
+    line = b"Glucose 105 mg/dL H 70-99 " * 2
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", _FONT]
+    text = b"BT /F1 1 Tf 0 0 Td (%s) Tj ET" % line
+    objects.append(_form(b"/Font << /F1 3 0 R >>", text))
+    for _ in range(depth):
+        draws = b" ".join(b"q 1 0 0 1 0 %d cm /X Do Q" % offset for offset in range(10))
+        objects.append(_form(b"/XObject << /X %d 0 R >>" % len(objects), draws))
+    objects.append(_stream(b"", b"q 1 0 0 1 36 36 cm /X Do Q"))
+    content, top = len(objects), len(objects) - 1
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+        b"/Resources << /XObject << /X %d 0 R >> >> >>" % (content, top)
+    )
+    kids = []
+    for _ in range(pages):
+        objects.append(page)
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
+    return write_pdf(objects)
+
+
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _form(resources: bytes, content: bytes) -> bytes:
+    return _stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << %s >> " % resources,
+        content,
+    )
+
+
+def _stream(entries: bytes, content: bytes) -> bytes:
+    return b"<< %s/Length %d >>\nstream\n%s\nendstream" % (entries, len(content), content)
+
+
 def html_named_pdf() -> bytes:
     return b"<!DOCTYPE html>\n<html><head><title>Lab portal</title></head><body>Login</body></html>"
 
@@ -139,6 +181,7 @@ FIXTURES: dict[str, tuple[Callable[[], bytes], str]] = {
         "no extractable text: the PDF looks scanned; OCR is not enabled",
     ),
     "over_page_limit": (lambda: text_pdf(51), "the PDF has 51 pages, over the limit of 50"),
+    "text_explosion": (text_explosion, "too much text: "),
 }
 
 

@@ -30,7 +30,7 @@ def get(url: str) -> tuple[int, str]:
 
 def test_health_readiness_and_metrics(db: Database, db_env: dict[str, str], tmp_path: Path) -> None:
     port = free_port()
-    env = {**db_env, **TOY, "METRICS_PORT": str(port), "PDF_ISOLATION": "none"}
+    env = {**db_env, **TOY, "METRICS_PORT": str(port), "PDF_ISOLATION": "none", "APP_ENV": "test"}
     report = tmp_path / "Jane_Roe_labs.txt"
     report.write_text("Patient: Jane Roe\nGlucose  105  mg/dL  H\n")
     worker = start_cli("worker", env=env)

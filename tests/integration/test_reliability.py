@@ -186,6 +186,7 @@ def test_a_poison_document_fails_after_the_maximum_attempts_while_others_finish(
     cdb: Database, fleet: Fleet
 ) -> None:
     fleet.env["PDF_ISOLATION"] = "none"  # the crash takes the worker down, not a child
+    fleet.env["APP_ENV"] = "test"
     texts = [report_text(0, job_seconds=0, poison=True)]
     texts += [report_text(n, job_seconds=0.05) for n in range(1, 21)]
     seed_jobs(cdb, root_of(fleet), texts)

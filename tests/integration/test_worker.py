@@ -60,6 +60,7 @@ def pipeline_with(*plugins: object, llm: str = "fake") -> Pipeline:
         llm_engine=llm,
         norm_engine="none",
         pdf_isolation="none",
+        app_env="test",
     )
     return Pipeline.build(settings, StageRegistry.from_manager(manager))
 

@@ -1,7 +1,9 @@
 import threading
+from collections.abc import Iterable
 
 import pytest
 
+from bioreport_engine import ExtractedText, ExtractionLimits, PdfExtractor, StageSpec, hookimpl
 from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.manager import PluginManager
@@ -18,15 +20,31 @@ def build(
     pii_engine: str = "fake",
     llm_engine: str = "",
     norm_engine: str = "none",
+    **settings: object,
 ) -> Pipeline:
-    settings = EngineSettings(
+    engine_settings = EngineSettings(
         pdf_engine=pdf_engine,
         pii_engine=pii_engine,
         llm_engine=llm_engine,
         norm_engine=norm_engine,
         pdf_isolation="none",
+        app_env="test",
+        **settings,  # type: ignore[arg-type]
     )
-    return Pipeline.build(settings, StageRegistry.from_manager(manager))
+    return Pipeline.build(engine_settings, StageRegistry.from_manager(manager))
+
+
+class WordyExtractor:
+    """Returns 1,200 characters and checks no limit, as a careless plugin might."""
+
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
+        return ExtractedText(("x" * 600, "y" * 600), "wordy 1")
+
+
+class WordyPlugin:
+    @hookimpl
+    def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
+        return [StageSpec("wordy", WordyExtractor)]
 
 
 def test_runs_the_four_stages_and_times_each(manager: PluginManager) -> None:
@@ -120,3 +138,18 @@ def test_reprs_never_show_document_text(manager: PluginManager) -> None:
     result = build(manager, llm_engine="fake").run(b"%PDF-1.7")
     assert PATIENT not in repr(result) and PATIENT not in repr(result.extracted)
     assert "Patient" not in repr(result.anonymized)
+
+
+def test_text_over_the_limit_never_reaches_the_anonymizer(manager: PluginManager) -> None:
+    """An in-process extractor that forgets ``limits.max_chars``: the pipeline checks it."""
+    plugin = FakePlugin()
+    manager.register(plugin, "fake")
+    manager.register(WordyPlugin(), "wordy")
+    pipeline = build(manager, pdf_engine="wordy", llm_engine="fake", pdf_max_chars=1000)
+    assert pipeline.limits.max_chars == 1000
+    with pytest.raises(PermanentError) as raised:
+        pipeline.run(b"%PDF-1.7")
+    assert str(raised.value) == (
+        "too much text: 1,200 characters, over the limit of 1,000 (PDF_MAX_CHARS)"
+    )
+    assert plugin.structurer.received == []

@@ -98,6 +98,7 @@ def test_a_failed_check_stops_start_up_before_any_stage_is_built(
         llm_engine="none",
         norm_engine="none",
         pdf_isolation="none",
+        app_env="test",
     )
     with pytest.raises(ConfigurationError, match="OPENAI_API_KEY is not set"):
         Pipeline.build(settings, StageRegistry.from_manager(manager))

@@ -30,6 +30,7 @@ EVERY_FIELD = {
     "PDF_MAX_PAGES": ("10", 10),
     "PDF_TIMEOUT_SECONDS": ("15", 15.0),
     "PDF_MEMORY_LIMIT_MB": ("512", 512),
+    "PDF_MAX_CHARS": ("100000", 100000),
     "PDF_ISOLATION": ("none", "none"),
     "PDF_ENGINE": ("pymupdf", "pymupdf"),
     "PII_ENGINE": ("other", "other"),
@@ -38,6 +39,8 @@ EVERY_FIELD = {
     "BIOREPORT_LOAD_PLUGINS": ("a, b", ("a", "b")),
     "BIOREPORT_DISABLE_PLUGINS": ("c", ("c",)),
 }
+#: What a value of EVERY_FIELD needs beside it to be valid.
+COMPANIONS = {"PDF_ISOLATION": {"APP_ENV": "test"}}
 
 
 def test_defaults_follow_the_task_card() -> None:
@@ -54,6 +57,10 @@ def test_defaults_follow_the_task_card() -> None:
     )
     assert settings.bioreport_load_plugins is None
     assert settings.bioreport_disable_plugins == ()
+    assert settings.pdf_isolation == "process"
+    # 10,000 characters a page (3 times the densest page of the synthetic corpus) times
+    # PDF_MAX_PAGES; half of spaCy's limit of 1,000,000 characters for one text.
+    assert settings.pdf_max_chars == 500_000 == settings.extraction_limits.max_chars
 
 
 @pytest.mark.parametrize("variable", EVERY_FIELD)
@@ -62,6 +69,8 @@ def test_every_field_is_read_from_the_environment(
 ) -> None:
     raw, expected = EVERY_FIELD[variable]
     monkeypatch.setenv(variable, raw)
+    for companion, value in COMPANIONS.get(variable, {}).items():
+        monkeypatch.setenv(companion, value)
     assert getattr(load_settings(EngineSettings), variable.lower()) == expected
 
 
@@ -142,3 +151,22 @@ def test_empty_values_mean_the_default(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("LOG_FILE=\nDB_HOST=\nDB_PORT=\n")
     settings = load_settings(EngineSettings)
     assert (settings.log_file, settings.db_host, settings.db_port) == (None, None, 5432)
+
+
+@pytest.mark.parametrize("app_env", [None, "dev", "prod"])
+def test_no_isolation_is_for_tests_only(
+    app_env: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the child process a decompression bomb took 2.2 GB and a text bomb 3.4 GB."""
+    monkeypatch.setenv("PDF_ISOLATION", "none")
+    if app_env is not None:
+        monkeypatch.setenv("APP_ENV", app_env)
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(EngineSettings)
+    assert str(raised.value) == (
+        "invalid setting combination: PDF_ISOLATION=none runs extraction inside the worker "
+        "without the time and memory limits; it is for tests only (APP_ENV=test, not "
+        f"{app_env or 'dev'!r})"
+    )
+    monkeypatch.setenv("APP_ENV", " Test")
+    assert load_settings(EngineSettings).pdf_isolation == "none"

@@ -9,10 +9,16 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from bioreport_engine import ExtractedText, ExtractionLimits, PermanentError
-from bioreport_engine.extraction import check_page_count, require_pdf, require_text
+from bioreport_engine.extraction import (
+    check_page_count,
+    collect_pages,
+    require_pdf,
+    require_text,
+)
 
 LIBRARY = f"pdfplumber {pdfplumber.__version__}"
 
@@ -22,8 +28,10 @@ class PdfplumberExtractor:
         require_pdf(pdf)
         try:
             pages = self._pages(pdf, limits)
-        except PdfminerException as wrapped:  # pdfplumber wraps pdfminer's errors
+        except PdfminerException as wrapped:  # pdfplumber wraps pdfminer's errors, all of them
             cause = wrapped.args[0] if wrapped.args else wrapped
+            if isinstance(cause, MemoryError | RecursionError):
+                raise cause from None  # the engine reports these as what they are
             raise PermanentError(_describe(cause)) from None
         except (PSException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
             raise PermanentError(_describe(exc)) from None
@@ -33,11 +41,14 @@ class PdfplumberExtractor:
     def _pages(self, pdf: bytes, limits: ExtractionLimits) -> tuple[str, ...]:
         with pdfplumber.open(io.BytesIO(pdf)) as document:
             check_page_count(len(document.pages), limits)
-            texts = []
-            for page in document.pages:
-                texts.append(page.extract_text() or "")
-                page.close()  # frees the page's cached objects: memory stays flat
-            return tuple(texts)
+            # Page by page, stopping at PDF_MAX_CHARS: a text explosion is not read to its end.
+            return collect_pages(map(_page_text, document.pages), limits)
+
+
+def _page_text(page: Page) -> str:
+    text = page.extract_text() or ""
+    page.close()  # frees the page's cached objects: memory stays flat
+    return text
 
 
 def _describe(cause: object) -> str:

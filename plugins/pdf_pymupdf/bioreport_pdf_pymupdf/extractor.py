@@ -5,7 +5,12 @@ returns each cell on a line of its own, in drawing order."""
 import pymupdf
 
 from bioreport_engine import ExtractedText, ExtractionLimits, PermanentError
-from bioreport_engine.extraction import check_page_count, require_pdf, require_text
+from bioreport_engine.extraction import (
+    check_page_count,
+    collect_pages,
+    require_pdf,
+    require_text,
+)
 
 LIBRARY = f"pymupdf {pymupdf.VersionBind}"
 
@@ -25,8 +30,9 @@ class PymupdfExtractor:
             if document.needs_pass or document.is_encrypted:
                 raise PermanentError("the PDF is encrypted or password-protected")
             check_page_count(document.page_count, limits)
+            texts = (_page_text(document[n]) for n in range(document.page_count))
             try:
-                pages = tuple(_page_text(document[n]) for n in range(document.page_count))
+                pages = collect_pages(texts, limits)  # stops at PDF_MAX_CHARS, page by page
             except MemoryError:
                 raise
             except (RuntimeError, ValueError):  # a broken object or stream inside a page
