@@ -151,6 +151,14 @@ def bench_extraction(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench_normalization(session: nox.Session) -> None:
+    """The rules structurer's exact rows per layout, and rows mapped to the right LOINC code,
+    wrongly mapped (must be 0) and unmapped; canonical values against hand conversions."""
+    install_project(session, *TEST_DEPS)
+    session.run("python", "-m", "benchmarks.normalization", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def bench_anonymization(session: nox.Session) -> None:
     """PII leak rate and rows preserved per layout (tuning vs held-out) and per kind, ms/page at
     1, 10 and 50 pages, peak memory: ours beside out-of-the-box Presidio (and philter-lite with
