@@ -151,6 +151,14 @@ def bench_extraction(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench_normalization(session: nox.Session) -> None:
+    """The rules structurer's exact rows per layout, and rows mapped to the right LOINC code,
+    wrongly mapped (must be 0) and unmapped; canonical values against hand conversions."""
+    install_project(session, *TEST_DEPS)
+    session.run("python", "-m", "benchmarks.normalization", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def bench_anonymization(session: nox.Session) -> None:
     """PII leak rate and rows preserved per layout (tuning vs held-out) and per kind, ms/page at
     1, 10 and 50 pages, peak memory: ours beside out-of-the-box Presidio (and philter-lite with
@@ -159,7 +167,8 @@ def bench_anonymization(session: nox.Session) -> None:
     session.run("python", "-m", "benchmarks.anonymization", *session.posargs)
 
 
-IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai")  # Dockerfile.prod's default
+# Dockerfile.prod's default
+IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai", "norm_catalog")
 
 
 @nox.session(python=PYTHON, reuse_venv=False)
@@ -177,7 +186,7 @@ def prod_image(session: nox.Session) -> None:
         "python",
         "-c",
         "from bioreport_engine.db.migrate import available_migrations as m; "
-        "assert [x.version for x in m()] == ['0001', '0002', '0003'], m()",
+        "assert [x.version for x in m()] == ['0001', '0002', '0003', '0004'], m()",
     )
     session.run("python", "-c", "import importlib.util as u; assert u.find_spec('pymupdf') is None")
     session.run(

@@ -34,7 +34,12 @@ from bioreport_engine.db.migrate import migrate
 from bioreport_engine.localdb import LocalPostgres
 
 #: Toy stages from tests/plugin_example: a text "PDF" with directives, masked, two rows each.
-STAGES = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "example-rows"}
+STAGES = {
+    "PDF_ENGINE": "example-text",
+    "PII_ENGINE": "example-mask",
+    "LLM_ENGINE": "example-rows",
+    "NORM_ENGINE": "example-codes",
+}
 ROWS_PER_DOCUMENT = 2
 #: What a worker logs, at INFO, as its loop starts (bioreport_engine/worker/worker.py): from
 #: then on it claims jobs. Before it, it is importing, building stages or waiting for PostgreSQL.

@@ -6,7 +6,15 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks import anonymization, concurrency, extraction, pipeline, queue, startup
+from benchmarks import (
+    anonymization,
+    concurrency,
+    extraction,
+    normalization,
+    pipeline,
+    queue,
+    startup,
+)
 
 HERE = Path(__file__).parent
 
@@ -43,6 +51,7 @@ def main() -> None:
     extraction_text, extraction_figures = extraction.run(documents=30, repeat=1)
     anonymized = anonymization.run(per_layout=8)
     pipeline_ms = pipeline.run(30)
+    normalized = normalization.run(per_layout=8)
     chart(drains, throughput)
 
     single = next(d for d in drains if d.label.endswith("1 process x 1"))
@@ -107,6 +116,10 @@ def main() -> None:
         "",
         "Every start runs with PYTHONDONTWRITEBYTECODE=1: the times are those of the bytecode the "
         "installation compiled (nox, pip and the production image compile it at install).",
+        "",
+        "## 6. Structuring without an LLM, and normalization",
+        "",
+        normalization.report(normalized),
     ]
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -13,6 +13,7 @@ from bioreport_engine.report import Biomarker, LabReport
 from bioreport_engine.stages import (
     Anonymizer,
     ExtractionLimits,
+    Normalizer,
     PdfExtractor,
     StageSpec,
     Structurer,
@@ -31,6 +32,7 @@ __all__ = [
     "ExtractedText",
     "ExtractionLimits",
     "LabReport",
+    "Normalizer",
     "PdfExtractor",
     "PermanentError",
     "StageError",

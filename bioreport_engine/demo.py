@@ -20,8 +20,10 @@ from bioreport_engine.db.failures import CONNECT_TIMEOUT_SECONDS, reported
 from bioreport_engine.db.migrate import migrate
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.localdb import LocalPostgres
+from bioreport_engine.pipeline import preflight
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.settings import EngineSettings
+from bioreport_engine.stages import StageKind
 from bioreport_engine.storage import (
     DocumentStore,
     UnreadableFile,
@@ -62,19 +64,31 @@ def database_for(settings: EngineSettings, folder: Path) -> Iterator[EngineSetti
         server.stop()
 
 
-def without_llm_unless_configured(settings: EngineSettings) -> EngineSettings:
-    import os
+#: What the demo structures with when the selected structurer cannot work here (the default
+#: LLM engine without a key): the first of these that is installed.
+FALLBACK_STRUCTURERS = ("rules", "none")
 
-    if settings.llm_engine.strip().lower() != "openai":
+
+def structuring_that_works(settings: EngineSettings) -> EngineSettings:
+    """Zero configuration still structures: when the selected structurer's own checks fail,
+    the demo says why and uses the first installed of :data:`FALLBACK_STRUCTURERS`. The
+    engine asks the stage; it knows no plugin's settings."""
+    registry = discover(settings.bioreport_load_plugins, settings.bioreport_disable_plugins)
+    try:
+        offer = registry.select(StageKind.LLM, settings.llm_engine)
+        problems = preflight(StageKind.LLM, offer)
+    except ConfigurationError as exc:
+        problems = list(exc.problems)
+    if not problems:
         return settings
-    if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
-        return settings
+    installed = registry.names(StageKind.LLM)
+    fallback = next((name for name in FALLBACK_STRUCTURERS if name in installed), "none")
     print(
-        "No OPENAI_API_KEY or OPENAI_BASE_URL: running with LLM_ENGINE=none (no structuring).\n"
-        "  To structure the reports into biomarker rows, set OPENAI_API_KEY, or point\n"
-        "  OPENAI_BASE_URL at an OpenAI-compatible server (python -m benchmarks.fake_openai)."
+        f"LLM_ENGINE={settings.llm_engine} cannot run here: {problems[0]}\n"
+        f"  The demo structures with LLM_ENGINE={fallback} instead"
+        + (" (rows parsed with the analyte catalog, no LLM)." if fallback == "rules" else ".")
     )
-    return settings.model_copy(update={"llm_engine": "none"})
+    return settings.model_copy(update={"llm_engine": fallback})
 
 
 def enqueue(db: Database, store: DocumentStore, files: Sequence[Path]) -> list[int]:
@@ -129,6 +143,48 @@ def results(db: Database, job_ids: list[int]) -> list[dict[str, Any]]:
         ).fetchall()
 
 
+def canonical_biomarkers(db: Database, job_ids: list[int]) -> list[dict[str, Any]]:
+    with db.get_connection() as conn:
+        return conn.execute(
+            """SELECT u.original_filename AS document, b.analyte, b.value_text, b.unit,
+                      b.canonical_name, b.loinc, b.canonical_value, b.canonical_unit,
+                      b.normalization
+               FROM pdf_jobs j JOIN uploaded_documents u ON u.id = j.uploaded_document_id
+               JOIN biomarker_results b ON b.uploaded_document_id = u.id
+               WHERE j.id = ANY(%s) ORDER BY j.id, b.position""",
+            (job_ids,),
+        ).fetchall()
+
+
+#: Rows shown per document in the demo's biomarker table (all of them are in the database).
+SHOWN_PER_DOCUMENT = 5
+
+
+def biomarker_table(rows: list[dict[str, Any]]) -> str:
+    lines = [("document", "as printed", "canonical", "LOINC", "value", "status")]
+    per_document: dict[str, int] = {}
+    for row in rows:
+        per_document[row["document"]] = per_document.get(row["document"], 0) + 1
+        if per_document[row["document"]] > SHOWN_PER_DOCUMENT:
+            continue
+        canonical_value = row["canonical_value"]
+        lines.append(
+            (
+                row["document"],
+                f"{row['analyte']} {row['value_text']} {row['unit'] or ''}".strip(),
+                row["canonical_name"] or "-",
+                row["loinc"] or "-",
+                "-"
+                if canonical_value is None
+                else f"{canonical_value:g} {row['canonical_unit'] or ''}".strip(),
+                row["normalization"] or "-",
+            )
+        )
+    hidden = sum(max(0, n - SHOWN_PER_DOCUMENT) for n in per_document.values())
+    more = f"\n(+{hidden} more rows: `bioreport process --json FILE` shows every field)"
+    return _columns(lines) + (more if hidden else "")
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     header = (
         "document",
@@ -159,9 +215,14 @@ def table(rows: list[dict[str, Any]]) -> str:
                 ),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return _columns(lines)
+
+
+def _columns(lines: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) for line in lines
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
     )
 
 
@@ -171,15 +232,18 @@ def run_demo(settings: EngineSettings, files: Sequence[Path], timeout: float = 6
     unreadable = [problem for path in files if (problem := unreadable_problem(path))]
     if unreadable:
         raise ConfigurationError(*unreadable)
-    settings = without_llm_unless_configured(settings)
+    settings = structuring_that_works(settings)
     with database_for(settings, Path("var/postgres")) as settings:
         conninfo = settings.conninfo()
         with reported(conninfo):
             with connect(conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
                 migrate(conn)
-            rows = process(settings, files, timeout)
+            rows, biomarkers = process(settings, files, timeout)
     print("\nResults:")
     print(table(rows))
+    if biomarkers:
+        print("\nBiomarkers, as printed and canonical (NORM_ENGINE):")
+        print(biomarker_table(biomarkers))
     failed = sum(row["status"] != "done" for row in rows)
     return 1 if failed else 0
 
@@ -195,8 +259,9 @@ def unreadable_problem(path: Path) -> str | None:
 
 def process(
     settings: EngineSettings, files: Sequence[Path], timeout: float
-) -> list[dict[str, Any]]:
-    """Start the real worker, queue ``files``, wait until they are processed; their rows."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Start the real worker, queue ``files``, wait until they are processed; a row per
+    document, and every biomarker row."""
     store = DocumentStore(settings.documents_root)
     store.root.mkdir(parents=True, exist_ok=True)
     registry = discover(settings.bioreport_load_plugins, settings.bioreport_disable_plugins)
@@ -209,7 +274,7 @@ def process(
             job_ids = enqueue(db, store, files)
             print(f"Queued {len(job_ids)} reports; the worker is processing them:")
             wait_until_drained(db, job_ids, timeout)
-            return results(db, job_ids)
+            return results(db, job_ids), canonical_biomarkers(db, job_ids)
     finally:
         worker_process.worker.stop()
         serving.join()

@@ -1,13 +1,14 @@
-"""The pipeline: extract → anonymize → structure, with the three selected stages.
+"""The pipeline: extract → anonymize → structure → normalize, with the selected stages.
 
 Stages are built once (spaCy and presidio take seconds to load) and reused for every document.
 """
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import cast
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.extraction import IsolatedExtractor, check_char_count, check_size
@@ -19,6 +20,7 @@ from bioreport_engine.settings import EngineSettings, load_settings
 from bioreport_engine.stages import (
     Anonymizer,
     ExtractionLimits,
+    Normalizer,
     PdfExtractor,
     StageKind,
     Structurer,
@@ -47,7 +49,8 @@ class PipelineResult:
     extracted: ExtractedText = field(repr=False)
     anonymized: AnonymizedText
     report: LabReport | None
-    #: Milliseconds spent in each stage: ``extract``, ``anonymize``, ``structure``.
+    #: Milliseconds spent in each stage: ``extract``, ``anonymize``, ``structure``,
+    #: ``normalize`` (when there were rows).
     timings_ms: Mapping[str, float]
     #: The engines that ran, in pipeline order.
     stages: tuple[StageInfo, ...]
@@ -95,15 +98,17 @@ def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[Sta
 
 @dataclass(frozen=True)
 class Selection:
-    """The engines that the settings select, checked but not built yet."""
+    """The engine of every stage kind that the settings select, checked but not built yet."""
 
-    pdf: Offer[PdfExtractor]
-    pii: Offer[Anonymizer]
-    llm: Offer[Structurer]
+    offers: dict[StageKind, Offer[object]]
+
+    def __getitem__(self, kind: StageKind) -> Offer[object]:
+        return self.offers[kind]
 
 
 def select_stages(settings: EngineSettings, registry: StageRegistry) -> Selection:
-    """Select the configured engines and run every cheap check before anything is built.
+    """Select the configured engine of every kind and run every cheap check before anything
+    is built.
 
     Unknown or ambiguous names, each selected plugin's invalid settings and its ``check``
     problems are collected and raised together, as one :class:`ConfigurationError` with one
@@ -111,24 +116,17 @@ def select_stages(settings: EngineSettings, registry: StageRegistry) -> Selectio
     second instead of after seconds of model loading.
     """
     problems: list[str] = []
-
-    def pick[StageT](
-        kind: StageKind, select: Callable[[str], Offer[StageT]]
-    ) -> Offer[StageT] | None:
+    offers: dict[StageKind, Offer[object]] = {}
+    for kind in StageKind:
         try:
-            offer = select(getattr(settings, kind.setting.lower()))
+            offers[kind] = registry.select(kind, getattr(settings, kind.field))
         except ConfigurationError as exc:
             problems.extend(exc.problems)
-            return None
-        problems.extend(preflight(kind, offer))
-        return offer
-
-    pdf = pick(StageKind.PDF, registry.pdf_extractor)
-    pii = pick(StageKind.PII, registry.anonymizer)
-    llm = pick(StageKind.LLM, registry.structurer)
-    if problems or pdf is None or pii is None or llm is None:
+            continue
+        problems.extend(preflight(kind, offers[kind]))
+    if problems:
         raise ConfigurationError(*problems)
-    return Selection(pdf, pii, llm)
+    return Selection(offers)
 
 
 def preflight(kind: StageKind, offer: Offer[object]) -> list[str]:
@@ -158,11 +156,13 @@ class Pipeline:
         extractor: BuiltStage[PdfExtractor],
         anonymizer: BuiltStage[Anonymizer],
         structurer: BuiltStage[Structurer],
+        normalizer: BuiltStage[Normalizer],
         limits: ExtractionLimits | None = None,
     ) -> None:
         self.extractor = extractor
         self.anonymizer = anonymizer
         self.structurer = structurer
+        self.normalizer = normalizer
         self.limits = limits or ExtractionLimits()
 
     @classmethod
@@ -173,7 +173,7 @@ class Pipeline:
         (one per concurrent job), where the time and memory limits apply.
         """
         selection = select_stages(settings, registry)
-        pdf, pii, llm = selection.pdf, selection.pii, selection.llm
+        pdf = cast(Offer[PdfExtractor], selection[StageKind.PDF])
         if settings.pdf_isolation == "process":
             extractor = BuiltStage[PdfExtractor](
                 IsolatedExtractor(
@@ -189,15 +189,22 @@ class Pipeline:
         else:
             extractor = build_stage(StageKind.PDF, pdf)
         try:
-            anonymizer = build_stage(StageKind.PII, pii)
-            structurer = build_stage(StageKind.LLM, llm)
+            anonymizer = build_stage(
+                StageKind.PII, cast(Offer[Anonymizer], selection[StageKind.PII])
+            )
+            structurer = build_stage(
+                StageKind.LLM, cast(Offer[Structurer], selection[StageKind.LLM])
+            )
+            normalizer = build_stage(
+                StageKind.NORM, cast(Offer[Normalizer], selection[StageKind.NORM])
+            )
             if isinstance(extractor.stage, IsolatedExtractor):
                 extractor.stage.wait_ready()
         except BaseException:
             if isinstance(extractor.stage, IsolatedExtractor):
                 extractor.stage.close()  # no child outlives a start that failed
             raise
-        return cls(extractor, anonymizer, structurer, settings.extraction_limits)
+        return cls(extractor, anonymizer, structurer, normalizer, settings.extraction_limits)
 
     def close(self) -> None:
         """Stop the extractor's child processes, if any, busy ones included: a document still
@@ -208,7 +215,12 @@ class Pipeline:
 
     @property
     def stages(self) -> tuple[StageInfo, ...]:
-        return (self.extractor.info, self.anonymizer.info, self.structurer.info)
+        return (
+            self.extractor.info,
+            self.anonymizer.info,
+            self.structurer.info,
+            self.normalizer.info,
+        )
 
     def run(self, pdf: bytes) -> PipelineResult:
         timings: dict[str, float] = {}
@@ -227,6 +239,9 @@ class Pipeline:
             )
         with _timed(timings, "structure"), self.structurer.guard():
             report = self.structurer.stage.structure(anonymized)
+        if report is not None:  # rows only: the normalizer never sees text
+            with _timed(timings, "normalize"), self.normalizer.guard():
+                report = self.normalizer.stage.normalize(report)
         return PipelineResult(extracted, anonymized, report, timings, self.stages)
 
 

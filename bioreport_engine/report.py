@@ -6,6 +6,11 @@ from typing import Any, Literal
 Flag = Literal["H", "L", "HH", "LL", "A", "N"]
 """High, low, critically high, critically low, abnormal (non-numeric), normal."""
 
+Normalization = Literal["mapped", "unit_unknown", "unmapped", "implausible"]
+"""What the normalization stage made of a row: mapped to a catalog entry with its unit
+converted; the analyte known but its unit not convertible; no entry matched (never guessed);
+mapped, but the value is outside what a body can have (a likely misread: flagged, kept)."""
+
 
 @dataclass(frozen=True)
 class Biomarker:
@@ -19,6 +24,15 @@ class Biomarker:
     reference_high: float | None = None
     reference_text: str | None = None
     flag: Flag | None = None
+    #: Filled in by the normalization stage (``NORM_ENGINE``); ``None`` without one.
+    specimen: str | None = None
+    canonical_name: str | None = None
+    loinc: str | None = None
+    canonical_value: float | None = None
+    canonical_unit: str | None = None
+    canonical_reference_low: float | None = None
+    canonical_reference_high: float | None = None
+    normalization: Normalization | None = None
 
 
 @dataclass(frozen=True)

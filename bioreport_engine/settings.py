@@ -62,6 +62,7 @@ class EngineSettings(BaseSettings):
     pdf_engine: str = "pdfplumber"
     pii_engine: str = "presidio"
     llm_engine: str = "openai"
+    norm_engine: str = "catalog"
 
     bioreport_load_plugins: NameList | None = None
     bioreport_disable_plugins: NameList = ()

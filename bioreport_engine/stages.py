@@ -1,4 +1,5 @@
-"""The three stage interfaces, and the descriptor a plugin uses to offer one.
+"""The stage interfaces, the table of stage kinds, and the descriptor a plugin uses to offer
+a stage.
 
 A stage object is built once per process by its :class:`StageSpec`'s ``build`` and then called
 for every document, possibly from several worker threads at once: a stage that cannot be called
@@ -17,11 +18,16 @@ from bioreport_engine.texts import AnonymizedText, ExtractedText
 
 
 class StageKind(StrEnum):
-    """The kinds of stage, in pipeline order; the value is what ``bioreport plugins`` shows."""
+    """The kinds of stage, in pipeline order; the value is what ``bioreport plugins`` shows.
+
+    What the engine needs to know of each kind is one row of :data:`KINDS`; the setting that
+    selects it is ``<NAME>_ENGINE`` (a field of the engine's settings).
+    """
 
     PDF = "pdf"
     PII = "pii"
     LLM = "llm"
+    NORM = "norm"
 
     @property
     def setting(self) -> str:
@@ -29,8 +35,18 @@ class StageKind(StrEnum):
         return f"{self.name}_ENGINE"
 
     @property
+    def field(self) -> str:
+        """The name of that setting in :class:`~bioreport_engine.settings.EngineSettings`."""
+        return self.setting.lower()
+
+    @property
+    def hook(self) -> str:
+        """The hook through which plugins offer stages of this kind."""
+        return KINDS[self].hook
+
+    @property
     def label(self) -> str:
-        return {"pdf": "PDF engines", "pii": "PII engines", "llm": "LLM engines"}[self.value]
+        return KINDS[self].label
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,31 @@ class Structurer(Protocol):
         ...
 
 
+class Normalizer(Protocol):
+    """Maps each biomarker row to a canonical analyte, LOINC code, unit and value, so that
+    results from different labs and years compare.
+
+    It sees the rows only, never text. It never guesses: a row it cannot map keeps
+    ``normalization="unmapped"``.
+    """
+
+    def normalize(self, report: LabReport) -> LabReport:
+        """Return ``report`` with the canonical fields of its rows filled in."""
+        ...
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """One row of the stage-kind table."""
+
+    #: The hookspec (in :mod:`bioreport_engine.plugins.hookspecs`) that offers these stages.
+    hook: str
+    #: The interface a stage of this kind implements.
+    interface: type
+    #: How ``bioreport plugins`` and error messages name the installed engines of this kind.
+    label: str
+
+
 @dataclass(frozen=True)
 class StageSpec[StageT]:
     """A named stage implementation that a plugin contributes through a hook.
@@ -115,3 +156,14 @@ class StageSpec[StageT]:
 def normalise_name(name: str) -> str:
     """``" PyMuPDF"`` and ``"pymupdf"`` select the same engine."""
     return name.strip().lower()
+
+
+#: Every stage kind, in pipeline order. Adding a kind is a row here, a member of
+#: :class:`StageKind`, its hookspec and its ``<NAME>_ENGINE`` setting: the manager, the
+#: registry, the checks, ``bioreport plugins`` and ``bioreport config`` follow the table.
+KINDS: dict[StageKind, KindInfo] = {
+    StageKind.PDF: KindInfo("bioreport_pdf_extractors", PdfExtractor, "PDF engines"),
+    StageKind.PII: KindInfo("bioreport_anonymizers", Anonymizer, "PII engines"),
+    StageKind.LLM: KindInfo("bioreport_structurers", Structurer, "LLM engines"),
+    StageKind.NORM: KindInfo("bioreport_normalizers", Normalizer, "normalization engines"),
+}

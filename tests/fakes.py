@@ -1,6 +1,7 @@
 """In-process fake stages and plugins for unit tests (no real PDF, NER or LLM)."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bioreport_engine import (
     AnonymizedText,
@@ -9,6 +10,7 @@ from bioreport_engine import (
     ExtractedText,
     ExtractionLimits,
     LabReport,
+    Normalizer,
     PdfExtractor,
     PermanentError,
     StageSpec,
@@ -47,12 +49,25 @@ class RecordingStructurer:
         return LabReport((Biomarker("Glucose", "105", 105.0, "mg/dL", flag="H"),), model="fake")
 
 
+class RecordingNormalizer:
+    def __init__(self) -> None:
+        self.received: list[object] = []
+
+    def normalize(self, report: LabReport) -> LabReport:
+        self.received.append(report)
+        rows = tuple(
+            replace(row, loinc="2345-7", normalization="mapped") for row in report.biomarkers
+        )
+        return replace(report, biomarkers=rows)
+
+
 class FakePlugin:
     """Offers ``fake`` stages of every kind; each instance builds fresh stage objects."""
 
     def __init__(self, name: str = "fake") -> None:
         self.name = name
         self.structurer = RecordingStructurer()
+        self.normalizer = RecordingNormalizer()
 
     @hookimpl
     def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
@@ -65,6 +80,10 @@ class FakePlugin:
     @hookimpl
     def bioreport_structurers(self) -> Iterable[StageSpec[Structurer]]:
         return [StageSpec(self.name, lambda: self.structurer)]
+
+    @hookimpl
+    def bioreport_normalizers(self) -> Iterable[StageSpec[Normalizer]]:
+        return [StageSpec(self.name, lambda: self.normalizer)]
 
 
 class LeakyPlugin:

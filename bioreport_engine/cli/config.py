@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     settings, registry = start(stderr_if(args.json))
     selection = select_stages(settings, registry)  # every problem at once, exit status 2
     view = environment_view(settings)
-    for offer in (selection.pdf, selection.pii, selection.llm):
+    for offer in selection.offers.values():
         if offer.spec.settings is not None:
             view.update(environment_view(load_settings(offer.spec.settings)))
     if args.json:

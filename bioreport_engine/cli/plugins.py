@@ -17,11 +17,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def describe(settings: EngineSettings, registry: StageRegistry) -> list[dict[str, Any]]:
-    selected = {
-        StageKind.PDF: normalise_name(settings.pdf_engine),
-        StageKind.PII: normalise_name(settings.pii_engine),
-        StageKind.LLM: normalise_name(settings.llm_engine),
-    }
+    selected = {kind: normalise_name(getattr(settings, kind.field)) for kind in StageKind}
     plugins: dict[str, dict[str, Any]] = {
         record.name: {
             "name": record.name,
@@ -61,5 +57,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {mark} {stage['kind']:<4} {stage['name']:<14} {stage['summary']}")
         if plugin["error"]:
             print(f"    error: {plugin['error']}")
-    print("(* = selected by PDF_ENGINE / PII_ENGINE / LLM_ENGINE)")
+    print(f"(* = selected by {' / '.join(kind.setting for kind in StageKind)})")
     return 0

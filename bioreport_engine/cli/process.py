@@ -3,10 +3,11 @@
 import argparse
 import errno
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bioreport_engine.cli.common import start, stderr_if
+from bioreport_engine.cli.common import start
 from bioreport_engine.errors import PermanentError, safe_message
 from bioreport_engine.storage import (
     UnreadableFile,
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     stages (seconds: spaCy, Presidio) only if there is something to process."""
     from bioreport_engine.pipeline import Pipeline, select_stages
 
-    settings, registry = start(stderr_if(args.json))
+    settings, registry = start(sys.stderr)  # stdout is the results, logs go beside them
     problems = {path: unreadable(path) for path in args.files}
     if all(problems.values()):
         select_stages(settings, registry)  # a configuration problem still comes first (exit 2)

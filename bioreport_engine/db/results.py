@@ -23,9 +23,11 @@ RETURNING id
 INSERT_BIOMARKER = """
 INSERT INTO biomarker_results (
     document_result_id, uploaded_document_id, position, analyte, value, value_text, unit,
-    reference_low, reference_high, reference_text, flag)
+    reference_low, reference_high, reference_text, flag, specimen, canonical_name, loinc,
+    canonical_value, canonical_unit, canonical_reference_low, canonical_reference_high,
+    normalization)
 VALUES ((SELECT id FROM document_results WHERE uploaded_document_id = %s),
-        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
 
 
@@ -74,6 +76,14 @@ def write_results(
             b.reference_high,
             b.reference_text,
             b.flag,
+            b.specimen,
+            b.canonical_name,
+            b.loinc,
+            b.canonical_value,
+            b.canonical_unit,
+            b.canonical_reference_low,
+            b.canonical_reference_high,
+            b.normalization,
         )
         for position, b in enumerate(biomarkers, start=1)
     ]

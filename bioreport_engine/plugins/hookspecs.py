@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pluggy
 
-from bioreport_engine.stages import Anonymizer, PdfExtractor, StageSpec, Structurer
+from bioreport_engine.stages import Anonymizer, Normalizer, PdfExtractor, StageSpec, Structurer
 
 PROJECT = "bioreport_engine"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -30,4 +30,10 @@ def bioreport_anonymizers() -> Iterable[StageSpec[Anonymizer]]:
 @hookspec
 def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
     """Return the structurers (LLM stages) this plugin offers, selectable with ``LLM_ENGINE``."""
+    raise NotImplementedError
+
+
+@hookspec
+def bioreport_normalizers() -> Iterable[StageSpec[Normalizer]]:
+    """Return the normalizers this plugin offers, selectable with ``NORM_ENGINE``."""
     raise NotImplementedError

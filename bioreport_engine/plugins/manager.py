@@ -14,7 +14,7 @@ from typing import cast
 import pluggy
 
 from bioreport_engine.plugins import builtin, hookspecs
-from bioreport_engine.stages import Anonymizer, PdfExtractor, StageSpec, Structurer
+from bioreport_engine.stages import StageKind, StageSpec
 
 ENTRY_POINT_GROUP = "bioreport_engine.plugins"
 """The entry-point group in which a plugin distribution declares its module."""
@@ -120,17 +120,9 @@ class PluginManager:
         distribution, version = _distribution(entry_point)
         self.register(plugin, entry_point.name, distribution=distribution, version=version)
 
-    def pdf_extractors(self) -> list[Offer[PdfExtractor]]:
-        """Every PDF extractor offered through ``bioreport_pdf_extractors``."""
-        return self._offers(self._pm.hook.bioreport_pdf_extractors)
-
-    def anonymizers(self) -> list[Offer[Anonymizer]]:
-        """Every anonymizer offered through ``bioreport_anonymizers``."""
-        return self._offers(self._pm.hook.bioreport_anonymizers)
-
-    def structurers(self) -> list[Offer[Structurer]]:
-        """Every structurer offered through ``bioreport_structurers``."""
-        return self._offers(self._pm.hook.bioreport_structurers)
+    def offers(self, kind: StageKind) -> list[Offer[object]]:
+        """Every stage of ``kind`` offered through its hook (``kind.hook``)."""
+        return self._offers(getattr(self._pm.hook, kind.hook))
 
     def _offers[StageT](self, caller: pluggy.HookCaller) -> list[Offer[StageT]]:
         # Each implementation is called on its own so that one plugin's broken hook marks that

@@ -7,22 +7,24 @@ installed, and two plugins offering one name is an error that names both distrib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.plugins.manager import Offer, PluginManager, PluginRecord, PluginStatus
 from bioreport_engine.stages import (
     Anonymizer,
+    Normalizer,
     PdfExtractor,
     StageKind,
     Structurer,
     normalise_name,
 )
 
-type Table[StageT] = dict[str, list[Offer[StageT]]]
+type Table = dict[str, list[Offer[object]]]
 
 
-def _table[StageT](offers: Sequence[Offer[StageT]]) -> Table[StageT]:
-    table: Table[StageT] = defaultdict(list)
+def _table(offers: Sequence[Offer[object]]) -> Table:
+    table: Table = defaultdict(list)
     for offer in offers:
         if offer.plugin.status is PluginStatus.LOADED:
             table[offer.spec.key].append(offer)
@@ -33,42 +35,40 @@ def _table[StageT](offers: Sequence[Offer[StageT]]) -> Table[StageT]:
 class StageRegistry:
     """Every installed stage, by kind and normalised name."""
 
-    pdf: Table[PdfExtractor]
-    pii: Table[Anonymizer]
-    llm: Table[Structurer]
+    tables: dict[StageKind, Table]
     plugins: tuple[PluginRecord, ...]
 
     @classmethod
     def from_manager(cls, manager: PluginManager) -> "StageRegistry":
-        pdf, pii, llm = manager.pdf_extractors(), manager.anonymizers(), manager.structurers()
+        offers = {kind: manager.offers(kind) for kind in StageKind}
         # Tables are built after all hooks ran: a plugin whose later hook failed is dropped whole.
-        return cls(_table(pdf), _table(pii), _table(llm), tuple(manager.records.values()))
+        tables = {kind: _table(kind_offers) for kind, kind_offers in offers.items()}
+        return cls(tables, tuple(manager.records.values()))
 
     def names(self, kind: StageKind) -> list[str]:
-        return sorted(self._table(kind))
+        return sorted(self.tables[kind])
 
     def offers(self, kind: StageKind) -> list[Offer[object]]:
-        return [offer for offers in self._table(kind).values() for offer in offers]
+        return [offer for offers in self.tables[kind].values() for offer in offers]
 
-    def _table(self, kind: StageKind) -> Table[object]:
-        tables: dict[StageKind, Table[object]] = {
-            StageKind.PDF: self.pdf,  # type: ignore[dict-item]
-            StageKind.PII: self.pii,  # type: ignore[dict-item]
-            StageKind.LLM: self.llm,  # type: ignore[dict-item]
-        }
-        return tables[kind]
-
+    # Typed shortcuts, one per kind: the table holds stages as ``object``.
     def pdf_extractor(self, name: str) -> Offer[PdfExtractor]:
-        return self._select(StageKind.PDF, self.pdf, name)
+        return cast(Offer[PdfExtractor], self.select(StageKind.PDF, name))
 
     def anonymizer(self, name: str) -> Offer[Anonymizer]:
-        return self._select(StageKind.PII, self.pii, name)
+        return cast(Offer[Anonymizer], self.select(StageKind.PII, name))
 
     def structurer(self, name: str) -> Offer[Structurer]:
-        return self._select(StageKind.LLM, self.llm, name)
+        return cast(Offer[Structurer], self.select(StageKind.LLM, name))
 
-    def _select[StageT](self, kind: StageKind, table: Table[StageT], name: str) -> Offer[StageT]:
-        offers = table.get(normalise_name(name), [])
+    def normalizer(self, name: str) -> Offer[Normalizer]:
+        return cast(Offer[Normalizer], self.select(StageKind.NORM, name))
+
+    def select(self, kind: StageKind, name: str) -> Offer[object]:
+        """The one installed stage of ``kind`` called ``name``; a :class:`ConfigurationError`
+        that lists what is installed when there is none, or names both plugins when two claim
+        it."""
+        offers = self.tables[kind].get(normalise_name(name), [])
         if len(offers) == 1:
             return offers[0]
         if offers:
@@ -80,7 +80,7 @@ class StageRegistry:
         raise ConfigurationError(self._unknown_message(kind, name))
 
     def _unknown_message(self, kind: StageKind, name: str) -> str:
-        installed = ", ".join(sorted(self._table(kind))) or "none"
+        installed = ", ".join(self.names(kind)) or "none"
         message = (
             f"{kind.setting}={name.strip()!r} is not installed. "
             f"Installed {kind.label}: {installed}."

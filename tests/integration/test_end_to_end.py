@@ -83,6 +83,13 @@ def test_reports_become_grounded_results_and_no_pii_leaves(
             ).fetchall()
             expected = [(b.analyte, b.value, b.unit) for b in truth.biomarkers]
             assert [(r["analyte"], r["value_text"], r["unit"]) for r in rows] == expected
+            normalized = conn.execute(
+                """SELECT normalization, loinc, canonical_unit FROM biomarker_results
+                   WHERE uploaded_document_id = %s""",
+                (document_id,),
+            ).fetchall()
+            assert {r["normalization"] for r in normalized} <= {"mapped", "implausible"}
+            assert all(r["canonical_unit"] for r in normalized if r["loinc"])
             result = conn.execute(
                 "SELECT engines, report FROM document_results WHERE uploaded_document_id = %s",
                 (document_id,),

@@ -14,7 +14,12 @@ from bioreport_engine.localdb import free_port
 from tests.conftest import run_cli, start_cli
 from tests.integration.helpers import statuses
 
-TOY = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "example-rows"}
+TOY = {
+    "PDF_ENGINE": "example-text",
+    "PII_ENGINE": "example-mask",
+    "LLM_ENGINE": "example-rows",
+    "NORM_ENGINE": "example-codes",
+}
 
 
 def get(url: str) -> tuple[int, str]:

@@ -54,7 +54,12 @@ def pipeline_with(*plugins: object, llm: str = "fake") -> Pipeline:
     for number, plugin in enumerate(plugins):
         manager.register(plugin, f"plugin-{number}")
     settings = EngineSettings(
-        pdf_engine="fake", pii_engine="fake", llm_engine=llm, pdf_isolation="none", app_env="test"
+        pdf_engine="fake",
+        pii_engine="fake",
+        llm_engine=llm,
+        norm_engine="none",
+        pdf_isolation="none",
+        app_env="test",
     )
     return Pipeline.build(settings, StageRegistry.from_manager(manager))
 

@@ -10,7 +10,12 @@ import pytest
 from bioreport_engine.cli import BROKEN_PIPE_STATUS
 from tests.conftest import cli_env, run_cli
 
-TOY = {"PDF_ENGINE": "example-text", "PII_ENGINE": "example-mask", "LLM_ENGINE": "none"}
+TOY = {
+    "PDF_ENGINE": "example-text",
+    "PII_ENGINE": "example-mask",
+    "LLM_ENGINE": "none",
+    "NORM_ENGINE": "example-codes",
+}
 
 
 def test_unknown_engine_exits_with_one_paragraph_listing_installed_engines() -> None:

@@ -67,6 +67,7 @@ SPECS = hookspecs_of(hookspecs)
 def test_there_are_hooks() -> None:
     assert sorted(SPECS) == [
         "bioreport_anonymizers",
+        "bioreport_normalizers",
         "bioreport_pdf_extractors",
         "bioreport_structurers",
     ]

@@ -8,6 +8,7 @@ from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.manager import PluginManager
 from bioreport_engine.plugins.registry import StageRegistry
+from bioreport_engine.report import LabReport
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.texts import AnonymizedText
 from tests.fakes import PATIENT, FailingBuildPlugin, FakePlugin, LeakyPlugin
@@ -18,12 +19,14 @@ def build(
     pdf_engine: str = "fake",
     pii_engine: str = "fake",
     llm_engine: str = "",
+    norm_engine: str = "none",
     **settings: object,
 ) -> Pipeline:
     engine_settings = EngineSettings(
         pdf_engine=pdf_engine,
         pii_engine=pii_engine,
         llm_engine=llm_engine,
+        norm_engine=norm_engine,
         pdf_isolation="none",
         app_env="test",
         **settings,  # type: ignore[arg-type]
@@ -44,20 +47,31 @@ class WordyPlugin:
         return [StageSpec("wordy", WordyExtractor)]
 
 
-def test_runs_the_three_stages_and_times_each(manager: PluginManager) -> None:
+def test_runs_the_four_stages_and_times_each(manager: PluginManager) -> None:
     plugin = FakePlugin()
     manager.register(plugin, "fake")
-    result = build(manager, llm_engine="fake").run(b"%PDF-1.7 ...")
+    result = build(manager, llm_engine="fake", norm_engine="fake").run(b"%PDF-1.7 ...")
     assert result.extracted.page_count == 2
     assert "<PERSON_1>" in result.anonymized.text and PATIENT not in result.anonymized.text
     assert dict(result.anonymized.entity_counts) == {"PERSON": 1}
     assert result.report is not None and result.report.biomarkers[0].analyte == "Glucose"
-    assert set(result.timings_ms) == {"extract", "anonymize", "structure"}
+    assert set(result.timings_ms) == {"extract", "anonymize", "structure", "normalize"}
     assert [(s.kind.value, s.name) for s in result.stages] == [
         ("pdf", "fake"),
         ("pii", "fake"),
         ("llm", "fake"),
+        ("norm", "fake"),
     ]
+    assert result.report.biomarkers[0].loinc == "2345-7"
+    (received,) = plugin.normalizer.received  # the rows, never the text
+    assert isinstance(received, LabReport)
+
+
+def test_without_rows_the_normalizer_is_not_called(manager: PluginManager) -> None:
+    plugin = FakePlugin()
+    manager.register(plugin, "fake")
+    result = build(manager, llm_engine="none", norm_engine="fake").run(b"%PDF-1.7")
+    assert result.report is None and plugin.normalizer.received == []
 
 
 def test_the_structurer_receives_only_anonymized_text(manager: PluginManager) -> None:

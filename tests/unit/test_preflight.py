@@ -52,7 +52,9 @@ def select(
     pii_engine: str = "fake",
     llm_engine: str = "none",
 ) -> None:
-    settings = EngineSettings(pdf_engine=pdf_engine, pii_engine=pii_engine, llm_engine=llm_engine)
+    settings = EngineSettings(
+        pdf_engine=pdf_engine, pii_engine=pii_engine, llm_engine=llm_engine, norm_engine="none"
+    )
     select_stages(settings, StageRegistry.from_manager(manager))
 
 
@@ -94,6 +96,7 @@ def test_a_failed_check_stops_start_up_before_any_stage_is_built(
         pdf_engine="fake",
         pii_engine="checked",
         llm_engine="none",
+        norm_engine="none",
         pdf_isolation="none",
         app_env="test",
     )

@@ -35,6 +35,7 @@ EVERY_FIELD = {
     "PDF_ENGINE": ("pymupdf", "pymupdf"),
     "PII_ENGINE": ("other", "other"),
     "LLM_ENGINE": ("none", "none"),
+    "NORM_ENGINE": ("none", "none"),
     "BIOREPORT_LOAD_PLUGINS": ("a, b", ("a", "b")),
     "BIOREPORT_DISABLE_PLUGINS": ("c", ("c",)),
 }

@@ -42,9 +42,11 @@ def _line_of(row: Row, lines: list[str]) -> str | None:
     if not analyte or not value:
         return None
     value_pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w.])")
+    # The analyte as a whole name: "MCH" is not the start of the "MCHC" line.
+    analyte_pattern = re.compile(rf"(?<!\w){re.escape(analyte)}(?!\w)")
     for line in lines:
-        start = line.find(analyte)
-        if start >= 0 and value_pattern.search(line, start + len(analyte)):
+        found = analyte_pattern.search(line)
+        if found and value_pattern.search(line, found.end()):
             return line
     return None
 

@@ -79,6 +79,26 @@ def test_the_model_flag_is_not_trusted(openai_env: FakeOpenAI) -> None:
     assert structure().biomarkers[0].flag == "H"
 
 
+def test_an_analyte_is_grounded_as_a_whole_name_not_inside_a_longer_one() -> None:
+    from bioreport_llm_openai.grounding import ground
+    from bioreport_llm_openai.schema import Row
+
+    text = "MCHC  33.0  g/dL  32.0 - 36.0\nMCH  32.0  pg  27.0 - 33.0\n"
+    row = Row(
+        analyte="MCH",
+        value=32.0,
+        value_text="32.0",
+        unit="pg",
+        reference_low=None,
+        reference_high=None,
+        reference_text=None,
+        flag=None,
+    )
+    (grounded,), dropped = ground([row], text)
+    assert dropped == 0
+    assert (grounded.reference_low, grounded.reference_high) == (27.0, 33.0)  # not MCHC's
+
+
 def test_an_ungrounded_value_is_dropped_and_counted(
     openai_env: FakeOpenAI, caplog: pytest.LogCaptureFixture
 ) -> None:

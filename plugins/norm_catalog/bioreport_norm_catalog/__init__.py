@@ -1,10 +1,10 @@
 """bioreport-norm-catalog: the analyte catalog (names, LOINC codes, UCUM units, conversions,
-plausible ranges), the normalizer built on it, and ``LLM_ENGINE=rules``: biomarker rows from
-anonymized text without an LLM."""
+plausible ranges), the normalizer built on it (``NORM_ENGINE=catalog``), and
+``LLM_ENGINE=rules``: biomarker rows from anonymized text without an LLM."""
 
 from collections.abc import Iterable
 
-from bioreport_engine import StageSpec, Structurer, hookimpl
+from bioreport_engine import Normalizer, StageSpec, Structurer, hookimpl
 
 
 def _build_rules() -> Structurer:
@@ -12,6 +12,24 @@ def _build_rules() -> Structurer:
     from bioreport_norm_catalog.rules import RulesStructurer
 
     return RulesStructurer(default_catalog())
+
+
+def _build_normalizer() -> Normalizer:
+    from bioreport_norm_catalog.normalize import Normalizer as CatalogUnits  # imports pint
+    from bioreport_norm_catalog.stage import CatalogNormalizer
+
+    return CatalogNormalizer(CatalogUnits())
+
+
+@hookimpl
+def bioreport_normalizers() -> Iterable[StageSpec[Normalizer]]:
+    return [
+        StageSpec(
+            "catalog",
+            _build_normalizer,
+            summary="canonical name, LOINC code and UCUM unit from a 300-analyte catalog",
+        )
+    ]
 
 
 @hookimpl

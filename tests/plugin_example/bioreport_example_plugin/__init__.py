@@ -13,6 +13,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bioreport_engine import (
     AnonymizedText,
@@ -21,6 +22,7 @@ from bioreport_engine import (
     ExtractedText,
     ExtractionLimits,
     LabReport,
+    Normalizer,
     PdfExtractor,
     PermanentError,
     StageSpec,
@@ -78,6 +80,19 @@ class RowParser:
         return LabReport(biomarkers=rows, model="example-rows")
 
 
+class GlucoseCoder:
+    """Knows one analyte: enough to show a normalizer, and cheap to build."""
+
+    def normalize(self, report: LabReport) -> LabReport:
+        rows = tuple(
+            replace(row, canonical_name="Glucose", loinc="2345-7", normalization="mapped")
+            if row.analyte.lower() == "glucose"
+            else replace(row, normalization="unmapped")
+            for row in report.biomarkers
+        )
+        return replace(report, biomarkers=rows)
+
+
 @hookimpl
 def bioreport_pdf_extractors() -> Iterable[StageSpec[PdfExtractor]]:
     return [StageSpec("example-text", TextExtractor, summary="toy: reads UTF-8 text files")]
@@ -91,3 +106,8 @@ def bioreport_anonymizers() -> Iterable[StageSpec[Anonymizer]]:
 @hookimpl
 def bioreport_structurers() -> Iterable[StageSpec[Structurer]]:
     return [StageSpec("example-rows", RowParser, summary="toy: parses 'analyte value unit' rows")]
+
+
+@hookimpl
+def bioreport_normalizers() -> Iterable[StageSpec[Normalizer]]:
+    return [StageSpec("example-codes", GlucoseCoder, summary="toy: codes glucose, nothing else")]
