@@ -34,8 +34,14 @@ def rss_mb(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Child processes of every thread of ``pid``: the extractor's children are started by a
+    thread of their own, and Linux lists a child under the thread that started it."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").glob("*")
+        if (task / "children").exists()
+        for child in (task / "children").read_text().split()
+    ]
 
 
 #: No bytecode written by the measured processes: see the module's docstring.

@@ -37,6 +37,23 @@ def pii_in(text: str, truth: GroundTruth) -> list[str]:
     return found
 
 
+def drain_with_a_worker(db: Database, env: dict[str, str], jobs: int, timeout: float) -> str:
+    """Run ``bioreport worker`` until ``jobs`` jobs are done or failed, stop it with SIGTERM;
+    its output (a clean exit is asserted)."""
+    worker = start_cli("worker", env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        while sum(statuses(db).get(s, 0) for s in ("done", "failed")) < jobs:
+            assert time.monotonic() < deadline, "the queue was not drained"
+            assert worker.poll() is None, worker.communicate()[0]
+            time.sleep(0.3)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        logs, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0, logs
+    return logs
+
+
 @pytest.mark.parametrize("pdf_engine", ["pdfplumber", "pymupdf"])
 def test_reports_become_grounded_results_and_no_pii_leaves(
     pdf_engine: str, db: Database, db_env: dict[str, str], tmp_path: Path
@@ -60,18 +77,8 @@ def test_reports_become_grounded_results_and_no_pii_leaves(
         enqueued = run_cli("enqueue", "--json", *map(str, files), env=env)
         assert enqueued.returncode == 0, enqueued.stderr
         document_ids = [json.loads(line)["document_id"] for line in enqueued.stdout.splitlines()]
-        worker = start_cli("worker", env=env)
-        try:
-            deadline = time.monotonic() + 180
-            while statuses(db).get("done", 0) + statuses(db).get("failed", 0) < REPORTS:
-                assert time.monotonic() < deadline, "the queue was not drained"
-                assert worker.poll() is None, worker.communicate()[0]
-                time.sleep(0.3)
-        finally:
-            worker.send_signal(signal.SIGTERM)
-            logs, _ = worker.communicate(timeout=60)
+        logs = drain_with_a_worker(db, env, REPORTS, timeout=180)
         requests = list(server.requests)
-    assert worker.returncode == 0, logs
     assert statuses(db) == {"done": REPORTS}, logs
 
     with db.get_connection() as conn:
@@ -130,16 +137,7 @@ def test_no_pii_of_any_layout_reaches_the_llm_or_the_logs(
             "JOB_POLL_INTERVAL_SECONDS": "1",
         }
         assert run_cli("enqueue", *map(str, files), env=env).returncode == 0
-        worker = start_cli("worker", env=env)
-        try:
-            deadline = time.monotonic() + 300
-            while sum(statuses(db).get(s, 0) for s in ("done", "failed")) < len(files):
-                assert time.monotonic() < deadline, "the queue was not drained"
-                assert worker.poll() is None, worker.communicate()[0]
-                time.sleep(0.3)
-        finally:
-            worker.send_signal(signal.SIGTERM)
-            logs, _ = worker.communicate(timeout=60)
+        logs = drain_with_a_worker(db, env, len(files), timeout=300)
         requests = list(server.requests)
     assert statuses(db) == {"done": len(files)}, logs
     assert len(requests) == len(files)

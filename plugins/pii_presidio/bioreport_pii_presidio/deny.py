@@ -29,27 +29,11 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bioreport_pii_presidio import patterns as p
 from bioreport_pii_presidio.content import LabContent
 from bioreport_pii_presidio.labels import Label, labels_of
+from bioreport_pii_presidio.settings import ENTITY_TYPES
 from bioreport_pii_presidio.vocabulary import NAME_LABELS, Vocabulary, normalise
 
-ENTITIES = [
-    "PERSON",
-    "PHYSICIAN",
-    "DATE_OF_BIRTH",
-    "ADDRESS",
-    "LOCATION",
-    "PHONE",
-    "EMAIL",
-    "URL",
-    "MRN",
-    "ACCESSION",
-    "SSN",
-    "INSURANCE_ID",
-    "ID",
-    "DATE",
-    "AGE",
-    "POSTCODE",
-    "REDACTED",
-]
+#: Every type a finding can have, and the generic one of what is masked by default.
+ENTITIES = [*ENTITY_TYPES, "REDACTED"]
 ENTITY_OF_LABEL = {
     "person": "PERSON",
     "staff": "PERSON",
