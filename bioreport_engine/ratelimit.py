@@ -24,7 +24,7 @@ from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
 from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.log import Log
-from bioreport_engine.settings import EngineSettings
+from bioreport_engine.settings import EngineSettings, load_settings
 from bioreport_engine.worker.backoff import Backoff
 
 # One statement, whatever the state of the row: a row deleted (or a table truncated) is created
@@ -121,8 +121,14 @@ class PostgresRateLimiter:
         self.connection = None
 
 
-def shared_rate_limiter(key: str, per_minute: float, settings: EngineSettings) -> RateLimiter:
-    """The budget ``key`` shared by every replica when a database is configured."""
+def shared_rate_limiter(key: str, per_minute: float) -> RateLimiter:
+    """The budget ``key`` (``per_minute`` requests) shared by every replica when a database is
+    configured, else by the threads of this process.
+
+    A service of the public plugin API: the engine reads its own database settings, so a plugin
+    never sees the engine's credentials.
+    """
+    settings = load_settings(EngineSettings)
     if settings.db_host and settings.db_database:
         return PostgresRateLimiter(settings.conninfo(), key, per_minute)
     return LocalRateLimiter(per_minute)

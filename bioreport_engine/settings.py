@@ -131,6 +131,13 @@ class EngineSettings(BaseSettings):
         )
 
 
+def job_lease_seconds() -> float:
+    """``JOB_LEASE_SECONDS``: how long a stage may take on one document before the job is
+    recovered. Public, for plugins that bound their own calls by it, without giving them the
+    engine's settings (which include the database credentials)."""
+    return load_settings(EngineSettings).job_lease_seconds
+
+
 def load_settings[SettingsT: BaseSettings](model: type[SettingsT], **values: Any) -> SettingsT:
     """Build ``model`` from the environment, turning validation errors into one clear message.
 

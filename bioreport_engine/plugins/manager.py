@@ -2,7 +2,9 @@
 
 pluggy's ``load_setuptools_entrypoints`` stops at the first broken plugin; here a plugin that
 fails to import, or implements a hook that does not exist, is recorded as ``failed`` and the
-others load. The failure becomes fatal only when the user selects one of its stages.
+others load; one that declares a plugin API range this engine does not provide
+(``BIOREPORT_API``) is recorded as ``incompatible`` and not registered. Either becomes fatal only
+when the user selects one of its stages.
 """
 
 from collections.abc import Callable, Collection, Iterable
@@ -14,6 +16,7 @@ from typing import cast
 import pluggy
 
 from bioreport_engine.plugins import builtin, hookspecs
+from bioreport_engine.plugins.api import API_ATTRIBUTE, api_mismatch
 from bioreport_engine.stages import StageKind, StageSpec
 
 ENTRY_POINT_GROUP = "bioreport_engine.plugins"
@@ -23,6 +26,7 @@ ENTRY_POINT_GROUP = "bioreport_engine.plugins"
 class PluginStatus(StrEnum):
     LOADED = "loaded"
     FAILED = "failed"
+    INCOMPATIBLE = "incompatible"
     DISABLED = "disabled"
 
 
@@ -71,6 +75,12 @@ class PluginManager:
         """Register an in-process plugin object (tests, embedding applications)."""
         record = PluginRecord(name, distribution or "(in-process)", version)
         self.records[name] = record
+        if hasattr(plugin, API_ATTRIBUTE):
+            mismatch = api_mismatch(getattr(plugin, API_ATTRIBUTE))
+            if mismatch is not None:
+                record.status = PluginStatus.INCOMPATIBLE
+                record.error = mismatch
+                return record
         try:
             self._pm.register(plugin, name=name)
             self._pm.check_pending()

@@ -85,13 +85,17 @@ class StageRegistry:
             f"{kind.setting}={name.strip()!r} is not installed. "
             f"Installed {kind.label}: {installed}."
         )
-        failed = [p for p in self.plugins if p.status is PluginStatus.FAILED]
-        if failed:
-            message += (
-                " Plugins that failed to load: "
-                + "; ".join(f"{p.name} ({p.distribution}): {p.error}" for p in failed)
-                + "."
-            )
+        for status, label in (
+            (PluginStatus.FAILED, "Plugins that failed to load"),
+            (PluginStatus.INCOMPATIBLE, "Plugins incompatible with this engine"),
+        ):
+            listed = [p for p in self.plugins if p.status is status]
+            if listed:
+                message += (
+                    f" {label}: "
+                    + "; ".join(f"{p.name} ({p.distribution}): {p.error}" for p in listed)
+                    + "."
+                )
         disabled = [p.name for p in self.plugins if p.status is PluginStatus.DISABLED]
         if disabled:
             message += (

@@ -6,6 +6,9 @@ from collections.abc import Iterable, Sequence
 from bioreport_engine import StageSpec, Structurer, hookimpl
 from bioreport_llm_openai.settings import OpenAISettings
 
+#: The versions of the public plugin API (bioreport_engine) this plugin works with.
+BIOREPORT_API = ">=1.0,<2"
+
 
 def _build() -> Structurer:
     from bioreport_llm_openai.build import build_structurer  # imports openai

@@ -2,9 +2,12 @@
 
 from typing import TYPE_CHECKING
 
-from bioreport_engine.errors import ConfigurationError
-from bioreport_engine.ratelimit import shared_rate_limiter
-from bioreport_engine.settings import EngineSettings, load_settings
+from bioreport_engine import (
+    ConfigurationError,
+    job_lease_seconds,
+    load_settings,
+    shared_rate_limiter,
+)
 from bioreport_llm_openai.settings import OpenAISettings, check
 
 if TYPE_CHECKING:
@@ -13,16 +16,15 @@ if TYPE_CHECKING:
 
 def configuration_problems() -> list[str]:
     """The stage's pre-build check: every problem with its settings, one line each."""
-    return check(load_settings(OpenAISettings), load_settings(EngineSettings).job_lease_seconds)
+    return check(load_settings(OpenAISettings), job_lease_seconds())
 
 
 def build_structurer() -> "OpenAIStructurer":
     from bioreport_llm_openai.structurer import OpenAIStructurer  # imports openai
 
     settings = load_settings(OpenAISettings)
-    engine = load_settings(EngineSettings)
-    problems = check(settings, engine.job_lease_seconds)
+    problems = check(settings, job_lease_seconds())
     if problems:
         raise ConfigurationError(*problems)
-    limiter = shared_rate_limiter("openai", settings.rate_limit_per_minute, engine)
+    limiter = shared_rate_limiter("openai", settings.rate_limit_per_minute)
     return OpenAIStructurer(settings, limiter)

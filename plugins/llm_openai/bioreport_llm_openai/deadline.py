@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpcore2
 import httpx2
 
-from bioreport_engine.errors import ConfigurationError
+from bioreport_engine import ConfigurationError
 
 _deadline: ContextVar[float | None] = ContextVar("bioreport_llm_attempt_deadline", default=None)
 

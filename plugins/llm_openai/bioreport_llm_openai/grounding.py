@@ -4,8 +4,7 @@ never from the model's opinion."""
 
 import re
 
-from bioreport_engine import Biomarker
-from bioreport_engine.report import Flag
+from bioreport_engine import Biomarker, Flag
 from bioreport_llm_openai.schema import Row
 
 RANGE = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s?[-–]\s?(-?\d+(?:\.\d+)?)(?![\d.])")

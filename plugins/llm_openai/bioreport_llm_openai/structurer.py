@@ -14,9 +14,14 @@ from urllib.parse import urlsplit
 import openai
 from pydantic import ValidationError
 
-from bioreport_engine import AnonymizedText, LabReport, PermanentError, TransientError
-from bioreport_engine.log import Log
-from bioreport_engine.ratelimit import RateLimiter
+from bioreport_engine import (
+    AnonymizedText,
+    LabReport,
+    Log,
+    PermanentError,
+    RateLimiter,
+    TransientError,
+)
 from bioreport_llm_openai.deadline import attempt_deadline, deadline_http_client
 from bioreport_llm_openai.grounding import ground
 from bioreport_llm_openai.prompt import SYSTEM, reask_message, user_message

@@ -12,13 +12,17 @@ from bioreport_llm_openai.prompt import SYSTEM
 
 from benchmarks.corpus import generate_report
 from benchmarks.fake_openai import FakeOpenAI, Reply, completion, error
-from bioreport_engine.db.connection import Database
-from bioreport_engine.errors import ConfigurationError, PermanentError, TransientError
-from bioreport_engine.localdb import free_port
-from bioreport_engine.plugins.registry import discover
-from bioreport_engine.report import LabReport
-from bioreport_engine.stages import Structurer
-from bioreport_engine.texts import AnonymizedText
+from bioreport_engine import (
+    AnonymizedText,
+    ConfigurationError,
+    LabReport,
+    PermanentError,
+    Structurer,
+    TransientError,
+)
+from bioreport_engine.db.connection import Database  # noqa: TID251 (the test's own database)
+from bioreport_engine.localdb import free_port  # noqa: TID251 (test infrastructure)
+from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
 from tests.conftest import run_cli
 from tests.integration.conftest import ScratchDatabase
 

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 
 from bioreport_engine import Normalizer, StageSpec, Structurer, hookimpl
 
+#: The versions of the public plugin API (bioreport_engine) this plugin works with.
+BIOREPORT_API = ">=1.0,<2"
+
 
 def _build_rules() -> Structurer:
     from bioreport_norm_catalog.catalog import default_catalog

@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bioreport_engine import AnonymizedText, Biomarker, LabReport
-from bioreport_engine.report import Flag
+from bioreport_engine import AnonymizedText, Biomarker, Flag, LabReport
 from bioreport_norm_catalog.catalog import Catalog, name_key
 from bioreport_norm_catalog.units import ucum_of
 

@@ -4,6 +4,9 @@ from collections.abc import Iterable
 
 from bioreport_engine import PdfExtractor, StageSpec, hookimpl
 
+#: The versions of the public plugin API (bioreport_engine) this plugin works with.
+BIOREPORT_API = ">=1.0,<2"
+
 
 def _build() -> PdfExtractor:
     from bioreport_pdf_pdfplumber.extractor import PdfplumberExtractor  # imports pdfplumber

@@ -12,8 +12,10 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from bioreport_engine import ExtractedText, ExtractionLimits, PermanentError
-from bioreport_engine.extraction import (
+from bioreport_engine import (
+    ExtractedText,
+    ExtractionLimits,
+    PermanentError,
     check_page_count,
     collect_pages,
     require_pdf,

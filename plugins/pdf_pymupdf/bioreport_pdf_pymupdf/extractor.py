@@ -4,8 +4,10 @@ returns each cell on a line of its own, in drawing order."""
 
 import pymupdf
 
-from bioreport_engine import ExtractedText, ExtractionLimits, PermanentError
-from bioreport_engine.extraction import (
+from bioreport_engine import (
+    ExtractedText,
+    ExtractionLimits,
+    PermanentError,
     check_page_count,
     collect_pages,
     require_pdf,

@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable, Sequence
 
-from bioreport_engine import Anonymizer, StageSpec, hookimpl
-from bioreport_engine.settings import load_settings
+from bioreport_engine import Anonymizer, StageSpec, hookimpl, load_settings
 from bioreport_pii_presidio.settings import PresidioSettings, check
+
+#: The versions of the public plugin API (bioreport_engine) this plugin works with.
+BIOREPORT_API = ">=1.0,<2"
 
 
 def _build() -> Anonymizer:

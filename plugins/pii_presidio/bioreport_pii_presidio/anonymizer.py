@@ -31,8 +31,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
-from bioreport_engine import AnonymizedText, ExtractedText
-from bioreport_engine.texts import PAGE_SEPARATOR
+from bioreport_engine import PAGE_SEPARATOR, AnonymizedText, ExtractedText
 from bioreport_pii_presidio import vocabulary
 from bioreport_pii_presidio.content import LabContent
 from bioreport_pii_presidio.deny import ENTITIES, DefaultDenyRecognizer

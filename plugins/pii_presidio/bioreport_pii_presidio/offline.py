@@ -4,7 +4,7 @@ which this plugin does not use) gets its bundled Public Suffix List snapshot, ne
 
 from typing import Any
 
-from bioreport_engine.errors import ConfigurationError
+from bioreport_engine import ConfigurationError
 from bioreport_pii_presidio.settings import is_installed, missing_model_problem
 
 

@@ -2,9 +2,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bioreport_engine import Anonymizer
-from bioreport_engine.plugins.registry import discover
-from bioreport_engine.texts import AnonymizedText, ExtractedText
+from bioreport_engine import AnonymizedText, Anonymizer, ExtractedText
+from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bioreport_engine.texts import AnonymizedText, ExtractedText
+from bioreport_engine import AnonymizedText, ExtractedText
 
 Anonymize = Callable[[str], AnonymizedText]
 AnonymizePages = Callable[[tuple[str, ...]], AnonymizedText]
@@ -182,7 +182,7 @@ def test_what_is_masked_by_default_is_counted_as_redacted(anonymize: Anonymize) 
 
 
 def test_a_type_left_out_of_the_settings_is_still_masked(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bioreport_engine.plugins.registry import discover
+    from bioreport_engine.plugins.registry import discover  # noqa: TID251 (engine discovery)
 
     monkeypatch.setenv("PRESIDIO_ENTITIES", "PERSON,PHYSICIAN")
     stage = discover().anonymizer("presidio").spec.build()

@@ -11,9 +11,8 @@ import pytest
 
 from benchmarks.corpus import generate_report
 from benchmarks.rows import rows_intact
-from bioreport_engine.errors import ConfigurationError
-from bioreport_engine.plugins.registry import discover
-from bioreport_engine.texts import AnonymizedText
+from bioreport_engine import AnonymizedText, ConfigurationError
+from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
 from tests.conftest import run_cli
 
 Anonymize = Callable[[str], AnonymizedText]
@@ -133,7 +132,7 @@ def test_synthetic_reports_lose_no_pii_and_no_rows(anonymize: Anonymize, seed: i
 
     pdf, truth = generate_report(seed)
     extractor = discover().pdf_extractor("pdfplumber").spec.build()
-    from bioreport_engine.stages import ExtractionLimits
+    from bioreport_engine import ExtractionLimits
 
     text = extractor.extract(pdf, ExtractionLimits()).text
     result = anonymize(text).text
@@ -218,7 +217,7 @@ def test_every_setting_is_in_env_example() -> None:
 def test_invalid_entity_type_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from bioreport_pii_presidio.settings import PresidioSettings
 
-    from bioreport_engine.settings import load_settings
+    from bioreport_engine import load_settings
 
     monkeypatch.setenv("PRESIDIO_ENTITIES", "PERSON,PASSPORT")
     with pytest.raises(ConfigurationError, match="PRESIDIO_ENTITIES.*unknown entity types"):

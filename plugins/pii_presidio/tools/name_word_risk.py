@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable
 from bioreport_pii_presidio.vocabulary import load
 from faker import Faker  # type: ignore[import-not-found, unused-ignore]
 
-from bioreport_engine import Anonymizer
-from bioreport_engine.plugins.registry import discover
-from bioreport_engine.texts import ExtractedText
+from bioreport_engine import Anonymizer, ExtractedText
+from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
 
 LOCALES = ("en_US", "en_GB", "en_AU", "en_CA", "nl_NL", "de_DE")
 CONTEXTS = {

@@ -30,6 +30,9 @@ from bioreport_engine import (
     hookimpl,
 )
 
+#: The versions of the public plugin API (bioreport_engine) this plugin works with.
+BIOREPORT_API = ">=1.0,<2"
+
 LABELLED_PII = re.compile(r"^(?P<label>Patient|Name|DOB|MRN):[ \t]*(?P<value>.+)$", re.M)
 ROW = re.compile(
     r"^(?P<analyte>[A-Za-z][A-Za-z0-9 ]*?)\s{2,}(?P<value>-?\d+(?:\.\d+)?)"
