@@ -13,7 +13,7 @@ It sees rows only, never text. Every row gets a status:
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bioreport_engine import Biomarker, LabReport
@@ -124,33 +124,16 @@ class Normalizer:
         status: Status = "mapped"
         if plausible is not None and not plausible[0] <= canonical <= plausible[1]:
             status = "implausible"
-        return NormalizedBiomarker(
-            biomarker,
-            status,
-            canonical_name=entry.name,
-            loinc=entry.loinc,
-            specimen=entry.specimen,
-            canonical_value=canonical,
-            canonical_unit=entry.unit,
-            canonical_reference_low=conversion(biomarker.reference_low),
-            canonical_reference_high=conversion(biomarker.reference_high),
-        )
+        return replace(_converted(biomarker, entry, status, conversion), canonical_value=canonical)
 
     def _censored(
         self, biomarker: Biomarker, entry: Entry, censored: re.Match[str], conversion: _Conversion
     ) -> NormalizedBiomarker:
         """ "<200": below the limit of the method; the limit is converted, the value stays text."""
         limit = conversion(float(censored["number"].replace(",", "")))
-        return NormalizedBiomarker(
-            biomarker,
-            "mapped",
-            canonical_name=entry.name,
-            loinc=entry.loinc,
-            specimen=entry.specimen,
+        return replace(
+            _converted(biomarker, entry, "mapped", conversion),
             canonical_value_text=f"{censored['sign']}{limit:g}",
-            canonical_unit=entry.unit,
-            canonical_reference_low=conversion(biomarker.reference_low),
-            canonical_reference_high=conversion(biomarker.reference_high),
         )
 
     def _qualitative(
@@ -166,6 +149,18 @@ class Normalizer:
             # text is kept as printed.
             return _identified(biomarker, chosen, "mapped", " ".join(biomarker.value_text.split()))
         return _identified(biomarker, chosen, "unit_unknown")
+
+
+def _converted(
+    biomarker: Biomarker, entry: Entry, status: Status, conversion: _Conversion
+) -> NormalizedBiomarker:
+    """Identified, in the entry's unit, with the reference range converted too."""
+    return replace(
+        _identified(biomarker, entry, status),
+        canonical_unit=entry.unit,
+        canonical_reference_low=conversion(biomarker.reference_low),
+        canonical_reference_high=conversion(biomarker.reference_high),
+    )
 
 
 def _identified(

@@ -35,8 +35,6 @@ class PymupdfExtractor:
             texts = (_page_text(document[n]) for n in range(document.page_count))
             try:
                 pages = collect_pages(texts, limits)  # stops at PDF_MAX_CHARS, page by page
-            except MemoryError:
-                raise
             except (RuntimeError, ValueError):  # a broken object or stream inside a page
                 raise PermanentError("the PDF is corrupt or truncated") from None
         require_text(pages)
