@@ -5,9 +5,9 @@ Stages are built once (spaCy and presidio take seconds to load) and reused for e
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
@@ -15,7 +15,7 @@ from bioreport_engine.extraction import IsolatedExtractor, check_char_count, che
 from bioreport_engine.log import Log
 from bioreport_engine.plugins.manager import Offer
 from bioreport_engine.plugins.registry import StageRegistry
-from bioreport_engine.report import LabReport
+from bioreport_engine.results import PipelineResult, StageInfo
 from bioreport_engine.settings import EngineSettings, load_settings
 from bioreport_engine.stages import (
     Anonymizer,
@@ -25,35 +25,12 @@ from bioreport_engine.stages import (
     StageKind,
     Structurer,
 )
-from bioreport_engine.texts import AnonymizedText, ExtractedText
+from bioreport_engine.texts import AnonymizedText
 
 
-@dataclass(frozen=True)
-class StageInfo:
-    """Which engine ran a stage: stored with every result."""
-
-    kind: StageKind
-    name: str
-    distribution: str
-    version: str
-
-    @classmethod
-    def of(cls, kind: StageKind, offer: Offer[object]) -> "StageInfo":
-        return cls(kind, offer.spec.key, offer.plugin.distribution, offer.plugin.version)
-
-
-@dataclass(frozen=True)
-class PipelineResult:
-    """Everything one document produced. ``extracted`` holds raw text: never log or store it."""
-
-    extracted: ExtractedText = field(repr=False)
-    anonymized: AnonymizedText
-    report: LabReport | None
-    #: Milliseconds spent in each stage: ``extract``, ``anonymize``, ``structure``,
-    #: ``normalize`` (when there were rows).
-    timings_ms: Mapping[str, float]
-    #: The engines that ran, in pipeline order.
-    stages: tuple[StageInfo, ...]
+def stage_info[StageT](kind: StageKind, offer: Offer[StageT]) -> StageInfo:
+    """The engine that ``offer`` builds, as stored with every result."""
+    return StageInfo(kind, offer.spec.key, offer.plugin.distribution, offer.plugin.version)
 
 
 @dataclass(frozen=True)
@@ -92,7 +69,7 @@ def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[Sta
         ) from exc
     finally:
         notice.cancel()
-    info = StageInfo.of(kind, offer)
+    info = stage_info(kind, offer)
     return BuiltStage(stage, info, None if spec.thread_safe else threading.Lock())
 
 
@@ -184,7 +161,7 @@ class Pipeline:
                     disable_plugins=settings.bioreport_disable_plugins,
                     wait=False,  # the children start while the other stages are built
                 ),
-                StageInfo.of(StageKind.PDF, pdf),
+                stage_info(StageKind.PDF, pdf),
             )
         else:
             extractor = build_stage(StageKind.PDF, pdf)

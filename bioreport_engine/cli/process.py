@@ -17,7 +17,8 @@ from bioreport_engine.storage import (
 )
 
 if TYPE_CHECKING:
-    from bioreport_engine.pipeline import Pipeline, PipelineResult
+    from bioreport_engine.pipeline import Pipeline
+    from bioreport_engine.results import PipelineResult
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from bioreport_engine.db.connection import Connection, Database
 from bioreport_engine.db.results import write_results
 from bioreport_engine.errors import BioreportError
-from bioreport_engine.pipeline import PipelineResult
+from bioreport_engine.results import PipelineResult
 
 STATUSES = ("pending", "processing", "done", "failed")
 

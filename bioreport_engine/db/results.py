@@ -3,7 +3,7 @@
 from psycopg.types.json import Jsonb
 
 from bioreport_engine.db.connection import Connection
-from bioreport_engine.pipeline import PipelineResult
+from bioreport_engine.results import PipelineResult
 
 UPSERT_DOCUMENT = """
 INSERT INTO document_results AS r (

@@ -12,7 +12,8 @@ from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.log import Log
 from bioreport_engine.metrics import JOBS, LLM_ROWS_DROPPED, RETRIES, STAGE_SECONDS
-from bioreport_engine.pipeline import Pipeline, PipelineResult
+from bioreport_engine.pipeline import Pipeline
+from bioreport_engine.results import PipelineResult
 from bioreport_engine.storage import DocumentStore
 from bioreport_engine.worker.backoff import Backoff
 from bioreport_engine.worker.retry import Decision, RetryPolicy

@@ -7,8 +7,8 @@ import pytest
 from bioreport_engine.db.connection import Database
 from bioreport_engine.db.documents import UploadedDocumentsRepository
 from bioreport_engine.db.jobs import JobRepository, LeaseLost
-from bioreport_engine.pipeline import PipelineResult, StageInfo
 from bioreport_engine.report import Biomarker, LabReport
+from bioreport_engine.results import PipelineResult, StageInfo
 from bioreport_engine.stages import StageKind
 from bioreport_engine.texts import AnonymizedText, ExtractedText
 from tests.integration.helpers import add_jobs, scalar, statuses

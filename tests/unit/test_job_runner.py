@@ -6,7 +6,7 @@ import pytest
 
 from bioreport_engine.db.jobs import JobRecord, LeaseLost
 from bioreport_engine.errors import PermanentError, TransientError
-from bioreport_engine.pipeline import PipelineResult
+from bioreport_engine.results import PipelineResult
 from bioreport_engine.texts import AnonymizedText, ExtractedText
 from bioreport_engine.worker.retry import RetryPolicy
 from bioreport_engine.worker.runner import JobRunner, Outcome
