@@ -61,6 +61,10 @@ class ExtractionLimits:
     memory_mb: int = 1024
     #: 10,000 characters a page (a page solid with 9-point text) times ``max_pages``.
     max_chars: int = 500_000
+    #: Extract only these pages (0-based), leaving the others ``""`` in the result; ``None``:
+    #: every page. The engine sets it when it sends a text-layer extractor's blank pages to an
+    #: OCR extractor (``PDF_OCR_FALLBACK``).
+    pages: tuple[int, ...] | None = None
 
 
 class PdfExtractor(Protocol):

@@ -19,6 +19,9 @@ class ExtractedText:
     pages: tuple[str, ...] = field(repr=False)
     #: The library that did the work, e.g. ``"pdfplumber 0.11.10"``.
     library: str = ""
+    #: The pages (0-based) whose text was read by OCR from an image: their digits deserve a
+    #: human's second look.
+    ocr_pages: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
