@@ -10,8 +10,9 @@ from bioreport_engine.plugins.manager import PluginManager
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.report import LabReport
 from bioreport_engine.settings import EngineSettings
+from bioreport_engine.testing.fakes import PATIENT, FakePlugin
 from bioreport_engine.texts import AnonymizedText
-from tests.fakes import PATIENT, FailingBuildPlugin, FakePlugin, LeakyPlugin
+from tests.fakes import FailingBuildPlugin, LeakyPlugin
 
 
 def build(

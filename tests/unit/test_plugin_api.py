@@ -18,7 +18,7 @@ from bioreport_engine.plugins.manager import PluginManager, PluginStatus
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.stages import StageKind
-from tests.fakes import FakePlugin
+from bioreport_engine.testing.fakes import FakePlugin
 
 ROOT = Path(__file__).parents[2]
 PLUGIN_FOLDERS = sorted(p.parent for p in ROOT.glob("plugins/*/pyproject.toml")) + [

@@ -17,8 +17,12 @@ from bioreport_engine.storage import (
     printable_name,
     read_regular_file,
 )
+from bioreport_engine.testing.hostile_storage import (
+    STORAGE_FIXTURES,
+    read_within,
+    release_named_pipes,
+)
 from tests.conftest import cli_env
-from tests.contracts.storage_inputs import STORAGE_FIXTURES, read_within, release_named_pipes
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate_report
-from benchmarks.rows import rows_intact
+from bioreport_engine.testing.rows import rows_intact
 from bioreport_engine import AnonymizedText, ConfigurationError
 from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
 from tests.conftest import run_cli
