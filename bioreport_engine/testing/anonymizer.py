@@ -13,13 +13,13 @@ text is survived or refused with the engine's error types.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, cast
+from typing import ClassVar
 
 import pytest
 
 from bioreport_engine.errors import BioreportError
 from bioreport_engine.stages import Anonymizer, StageKind
-from bioreport_engine.testing.contract import StageContract, outcome
+from bioreport_engine.testing.contract import StageContract, outcome, stage_fixture
 from bioreport_engine.testing.documents import (
     LABELLED_DOCUMENT,
     LABELLED_IDENTIFIERS,
@@ -42,10 +42,7 @@ class AnonymizerContract(StageContract):
     #: Characters of the "huge" hostile text (the engine's default PDF_MAX_CHARS is 500,000).
     huge_chars: ClassVar[int] = 100_000
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def anonymizer(cls) -> Anonymizer:
-        return cast(Anonymizer, cls.build_stage())
+    anonymizer = stage_fixture()
 
     @pytest.fixture(scope="class")
     @classmethod

@@ -4,7 +4,7 @@ point, built the way the engine builds it, and fails only with the engine's erro
 import subprocess
 import sys
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 import pytest
 
@@ -42,6 +42,17 @@ class StageContract:
             f"sys.exit({self.library!r} in sys.modules)"
         )
         assert subprocess.run([sys.executable, "-c", check]).returncode == 0
+
+
+def stage_fixture() -> Any:
+    """A class-scoped fixture that builds the contract's stage with
+    :meth:`StageContract.build_stage`. Override the fixture (same name) in a subclass to build
+    the stage another way."""
+
+    def build(contract: type[StageContract]) -> object:
+        return contract.build_stage()
+
+    return pytest.fixture(scope="class")(cast(Any, classmethod(build)))
 
 
 def outcome[T](call: Callable[[], T]) -> T | BioreportError:

@@ -166,22 +166,32 @@ class Identifier:
     value: str
 
 
-#: A lab report as text, each kind of personal data on a labelled line, and the rows below.
-LABELLED_DOCUMENT = """\
-Northside Clinical Laboratory
-Patient: Jane Roe
-DOB: 04/12/1961
-MRN: 0048291
-Email: jane.roe@example.org
-Phone: (217) 555-0134
-Address: 12 Oak Street, Springfield, IL 62704
-Collected: 2024-03-14
-
-Test  Result  Flag  Units  Reference
-Glucose  105  H  mg/dL  70 - 99
-Sodium  140  mmol/L  136 - 145
-Hemoglobin  13.5  g/dL  12.0 - 16.0
-"""
+#: Three result rows, as :data:`LABELLED_DOCUMENT` prints them.
+LABELLED_ROWS = (
+    LabRow("Glucose", "105", "mg/dL", "H", "70 - 99"),
+    LabRow("Sodium", "140", "mmol/L", None, "136 - 145"),
+    LabRow("Hemoglobin", "13.5", "g/dL", None, "12.0 - 16.0"),
+)
+#: The results table of :data:`LABELLED_ROWS`: a header line, then a line a row.
+RESULTS_TABLE = "".join(
+    "  ".join(filter(None, cells)) + "\n"
+    for cells in [
+        HEADER,
+        *((r.analyte, r.value, r.flag, r.unit, r.reference) for r in LABELLED_ROWS),
+    ]
+)
+#: A lab report as text, each kind of personal data on a labelled line, and the rows below: what
+#: the anonymizer contract runs on.
+LABELLED_DOCUMENT = (
+    "Northside Clinical Laboratory\n"
+    "Patient: Jane Roe\n"
+    "DOB: 04/12/1961\n"
+    "MRN: 0048291\n"
+    "Email: jane.roe@example.org\n"
+    "Phone: (217) 555-0134\n"
+    "Address: 12 Oak Street, Springfield, IL 62704\n"
+    "Collected: 2024-03-14\n\n" + RESULTS_TABLE
+)
 #: What :data:`LABELLED_DOCUMENT` says of its patient: none of it may survive anonymization.
 LABELLED_IDENTIFIERS = (
     Identifier("PERSON", "Jane"),
@@ -193,10 +203,4 @@ LABELLED_IDENTIFIERS = (
     Identifier("ADDRESS", "Oak Street"),
     Identifier("ADDRESS", "Springfield"),
     Identifier("ADDRESS", "62704"),
-)
-#: The rows of :data:`LABELLED_DOCUMENT`: they must survive anonymization intact.
-LABELLED_ROWS = (
-    LabRow("Glucose", "105", "mg/dL", "H", "70 - 99"),
-    LabRow("Sodium", "140", "mmol/L", None, "136 - 145"),
-    LabRow("Hemoglobin", "13.5", "g/dL", None, "12.0 - 16.0"),
 )

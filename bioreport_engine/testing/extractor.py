@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar, cast
+from typing import ClassVar
 
 import pytest
 
@@ -24,7 +24,7 @@ from bioreport_engine.errors import PermanentError
 from bioreport_engine.extraction import IsolatedExtractor
 from bioreport_engine.stages import ExtractionLimits, PdfExtractor, StageKind
 from bioreport_engine.testing.cli import run_cli
-from bioreport_engine.testing.contract import StageContract
+from bioreport_engine.testing.contract import StageContract, stage_fixture
 from bioreport_engine.testing.documents import lab_report, text_pdf
 from bioreport_engine.testing.hostile_pdfs import FIXTURES, decompression_bomb, hostile_fixtures
 from bioreport_engine.testing.rows import rows_intact
@@ -46,10 +46,7 @@ class ExtractorContract(StageContract):
     #: test is skipped.
     cli_anonymizer: ClassVar[str | None] = None
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def extractor(cls) -> PdfExtractor:
-        return cast(PdfExtractor, cls.build_stage())
+    extractor = stage_fixture()
 
     @pytest.fixture(scope="class")
     @classmethod

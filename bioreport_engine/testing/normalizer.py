@@ -12,13 +12,13 @@ reorders or rewrites what was printed, whatever the row (an unknown analyte, an 
 implausible value, no value at all).
 """
 
-from typing import ClassVar, cast, get_args
+from typing import ClassVar, get_args
 
 import pytest
 
 from bioreport_engine.report import Biomarker, LabReport, Normalization
 from bioreport_engine.stages import Normalizer, StageKind
-from bioreport_engine.testing.contract import StageContract
+from bioreport_engine.testing.contract import StageContract, stage_fixture
 
 #: The fields a structurer fills in: a normalizer keeps them as they are.
 PRINTED_FIELDS = (
@@ -51,10 +51,7 @@ class NormalizerContract(StageContract):
     kind = StageKind.NORM
     rows: ClassVar[tuple[Biomarker, ...]] = ROWS
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def normalizer(cls) -> Normalizer:
-        return cast(Normalizer, cls.build_stage())
+    normalizer = stage_fixture()
 
     @pytest.fixture(scope="class")
     @classmethod

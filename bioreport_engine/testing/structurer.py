@@ -13,32 +13,22 @@ rows; hostile text is survived or refused with the engine's error types. A stage
 server or settings overrides the ``structurer`` fixture.
 """
 
-from typing import ClassVar, cast, get_type_hints
+from typing import ClassVar, get_type_hints
 
 import pytest
 
 from bioreport_engine.errors import BioreportError
 from bioreport_engine.report import LabReport
 from bioreport_engine.stages import StageKind, Structurer
-from bioreport_engine.testing.contract import StageContract, outcome
+from bioreport_engine.testing.contract import StageContract, outcome, stage_fixture
+from bioreport_engine.testing.documents import LABELLED_ROWS, RESULTS_TABLE
 from bioreport_engine.testing.hostile_text import hostile_texts
 from bioreport_engine.texts import PAGE_SEPARATOR, AnonymizedText
 
 #: Anonymized text with three result rows (``analyte  value  [flag]  unit  reference``).
-KNOWN_TEXT = """\
-Patient: <PERSON_1>
-Collected: 2024-03-14
-Test  Result  Flag  Units  Reference
-Glucose  105  H  mg/dL  70 - 99
-Sodium  140  mmol/L  136 - 145
-Hemoglobin  13.5  g/dL  12.0 - 16.0
-"""
+KNOWN_TEXT = "Patient: <PERSON_1>\nCollected: 2024-03-14\n" + RESULTS_TABLE
 #: (analyte, value, unit) of each row of :data:`KNOWN_TEXT`, in order.
-KNOWN_ROWS = (
-    ("Glucose", 105.0, "mg/dL"),
-    ("Sodium", 140.0, "mmol/L"),
-    ("Hemoglobin", 13.5, "g/dL"),
-)
+KNOWN_ROWS = tuple((row.analyte, float(row.value), row.unit) for row in LABELLED_ROWS)
 #: Headings and prose, no digit anywhere: nothing to structure.
 TEXT_WITHOUT_NUMBERS = """\
 Patient: <PERSON_1>
@@ -58,10 +48,7 @@ class StructurerContract(StageContract):
     #: Characters of the "huge" hostile text.
     huge_chars: ClassVar[int] = 100_000
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def structurer(cls) -> Structurer:
-        return cast(Structurer, cls.build_stage())
+    structurer = stage_fixture()
 
     def test_it_takes_only_anonymized_text(self, structurer: Structurer) -> None:
         hints = get_type_hints(type(structurer).structure)
