@@ -41,9 +41,9 @@ from benchmarks.corpus import (
     PiiItem,
     generate_report,
 )
-from benchmarks.rows import rows_intact
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.stages import ExtractionLimits
+from bioreport_engine.testing.rows import rows_intact
 from bioreport_engine.texts import ExtractedText
 
 GENERIC = frozenset(

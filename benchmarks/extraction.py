@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.corpus import GroundTruth, generate_report
-from benchmarks.rows import rows_intact
 from bioreport_engine.extraction import IsolatedExtractor
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.stages import ExtractionLimits
+from bioreport_engine.testing.rows import rows_intact
 
 Extract = Callable[[bytes], str]
 

@@ -1,36 +1,10 @@
-"""In-process fake stages and plugins for unit tests (no real PDF, NER or LLM)."""
+"""Misbehaving plugins for the engine's own tests; the well-behaved fakes are public, in
+:mod:`bioreport_engine.testing.fakes`."""
 
 from collections.abc import Iterable
-from dataclasses import replace
 
-from bioreport_engine import (
-    AnonymizedText,
-    Anonymizer,
-    Biomarker,
-    ExtractedText,
-    ExtractionLimits,
-    LabReport,
-    Normalizer,
-    PdfExtractor,
-    PermanentError,
-    StageSpec,
-    Structurer,
-    hookimpl,
-)
-
-PATIENT = "Jane Roe"
-
-
-class FakeExtractor:
-    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
-        if not pdf.startswith(b"%PDF"):
-            raise PermanentError("not a PDF")
-        return ExtractedText((f"Patient: {PATIENT}", "Glucose 105 mg/dL H"), "fake 1")
-
-
-class FakeAnonymizer:
-    def anonymize(self, text: ExtractedText) -> AnonymizedText:
-        return AnonymizedText(text.text.replace(PATIENT, "<PERSON_1>"), {"PERSON": 1}, "fake 1")
+from bioreport_engine import Anonymizer, ExtractedText, PdfExtractor, StageSpec, hookimpl
+from bioreport_engine.testing.fakes import FakeAnonymizer
 
 
 class LeakyAnonymizer:
@@ -38,52 +12,6 @@ class LeakyAnonymizer:
 
     def anonymize(self, text: ExtractedText) -> str:
         return text.text
-
-
-class RecordingStructurer:
-    def __init__(self) -> None:
-        self.received: list[object] = []
-
-    def structure(self, text: AnonymizedText) -> LabReport:
-        self.received.append(text)
-        return LabReport((Biomarker("Glucose", "105", 105.0, "mg/dL", flag="H"),), model="fake")
-
-
-class RecordingNormalizer:
-    def __init__(self) -> None:
-        self.received: list[object] = []
-
-    def normalize(self, report: LabReport) -> LabReport:
-        self.received.append(report)
-        rows = tuple(
-            replace(row, loinc="2345-7", normalization="mapped") for row in report.biomarkers
-        )
-        return replace(report, biomarkers=rows)
-
-
-class FakePlugin:
-    """Offers ``fake`` stages of every kind; each instance builds fresh stage objects."""
-
-    def __init__(self, name: str = "fake") -> None:
-        self.name = name
-        self.structurer = RecordingStructurer()
-        self.normalizer = RecordingNormalizer()
-
-    @hookimpl
-    def bioreport_pdf_extractors(self) -> Iterable[StageSpec[PdfExtractor]]:
-        return [StageSpec(self.name, FakeExtractor, summary="fake extractor")]
-
-    @hookimpl
-    def bioreport_anonymizers(self) -> Iterable[StageSpec[Anonymizer]]:
-        return [StageSpec(self.name, FakeAnonymizer, thread_safe=False)]
-
-    @hookimpl
-    def bioreport_structurers(self) -> Iterable[StageSpec[Structurer]]:
-        return [StageSpec(self.name, lambda: self.structurer)]
-
-    @hookimpl
-    def bioreport_normalizers(self) -> Iterable[StageSpec[Normalizer]]:
-        return [StageSpec(self.name, lambda: self.normalizer)]
 
 
 class LeakyPlugin:

@@ -249,6 +249,14 @@ def missing_migrations(conn: Connection) -> list[str]:
     return [m.version for m in available_migrations() if m.version not in applied]
 
 
+def require_migrated(conn: Connection, conninfo: str) -> None:
+    """Raise the "not migrated" configuration error (naming the database of ``conninfo`` and
+    each missing version) unless every migration is applied."""
+    missing = missing_migrations(conn)
+    if missing:
+        raise not_migrated(conninfo, missing)
+
+
 @contextmanager
 def reported(conninfo: str) -> Iterator[None]:
     """Turn a psycopg error raised inside into a :class:`DatabaseError` with one safe line."""
@@ -265,9 +273,7 @@ def check(conninfo: str) -> None:
     costs seconds and one line, not the pool's wait and a reconnecting pool's warnings.
     """
     with reported(conninfo), connect(conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
-        missing = missing_migrations(conn)
-    if missing:
-        raise not_migrated(conninfo, missing)
+        require_migrated(conn, conninfo)
 
 
 def _target(conninfo: str) -> tuple[str, str, str, str]:

@@ -10,7 +10,7 @@ import uuid
 import psycopg
 
 from bioreport_engine.db.connection import Database, DatabaseUnavailable
-from bioreport_engine.db.failures import describe, missing_migrations, not_migrated
+from bioreport_engine.db.failures import describe, require_migrated
 from bioreport_engine.db.jobs import JobRepository
 from bioreport_engine.log import Log
 from bioreport_engine.metrics import HealthServer
@@ -43,17 +43,13 @@ def wait_for_database(db: Database, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             with db.connect(connect_timeout=5) as conn:
-                missing = missing_migrations(conn)
-            break
+                require_migrated(conn, db.conninfo)
+            return
         except psycopg.OperationalError as exc:
             failure = describe(exc, db.conninfo)
             delay = backoff.next()
             Log.warning("database unreachable; retrying", **failure.log_context(), retry_in_s=delay)
             stop.wait(delay)
-    else:
-        return
-    if missing:
-        raise not_migrated(db.conninfo, missing)
 
 
 def refuse_an_unmigrated_database(db: Database) -> None:
@@ -62,11 +58,9 @@ def refuse_an_unmigrated_database(db: Database) -> None:
     :func:`wait_for_database`, with the stages already built."""
     try:
         with db.connect(connect_timeout=3) as conn:
-            missing = missing_migrations(conn)
+            require_migrated(conn, db.conninfo)
     except psycopg.OperationalError:
         return
-    if missing:
-        raise not_migrated(db.conninfo, missing)
 
 
 class WorkerProcess:

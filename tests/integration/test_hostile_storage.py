@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 
 from bioreport_engine.db.connection import Database
+from bioreport_engine.testing.fakes import FakePlugin
+from bioreport_engine.testing.hostile_storage import (
+    DOCUMENT_ID,
+    STORAGE_FIXTURES,
+    release_named_pipes,
+)
 from tests.conftest import run_cli
-from tests.contracts.storage_inputs import DOCUMENT_ID, STORAGE_FIXTURES, release_named_pipes
-from tests.fakes import FakePlugin
 from tests.integration.test_worker import pipeline_with, running_worker, wait_until
 
 #: Enough for a worker to claim and fail one job on a loaded machine; the wait ends as soon as

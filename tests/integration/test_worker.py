@@ -16,13 +16,13 @@ from bioreport_engine.plugins.manager import PluginManager
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.storage import DocumentStore
+from bioreport_engine.testing.fakes import FakePlugin, RecordingStructurer
 from bioreport_engine.texts import AnonymizedText
 from bioreport_engine.worker.listener import Listener
 from bioreport_engine.worker.retry import RetryPolicy
 from bioreport_engine.worker.runner import JobRunner
 from bioreport_engine.worker.worker import Worker
 from tests.conftest import run_cli, start_cli
-from tests.fakes import FakePlugin, RecordingStructurer
 from tests.integration.helpers import add_jobs, scalar, statuses
 
 

@@ -11,7 +11,7 @@ from benchmarks.anonymization import (  # noqa: E402 (only importable once repor
     leaked,
 )
 from benchmarks.corpus import BiomarkerRow, GroundTruth, PiiItem  # noqa: E402
-from benchmarks.rows import rows_intact  # noqa: E402
+from bioreport_engine.testing.rows import rows_intact  # noqa: E402
 
 
 @pytest.mark.parametrize(

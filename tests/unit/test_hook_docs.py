@@ -134,7 +134,7 @@ def test_every_hook_is_implemented_by_both_test_plugins() -> None:
     """Registered for real: pluggy checks each implementation's arguments against the spec."""
     import bioreport_example_plugin
 
-    from tests.fakes import FakePlugin
+    from bioreport_engine.testing.fakes import FakePlugin
 
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)

@@ -3,15 +3,23 @@ from collections.abc import Iterable
 
 import pytest
 
-from bioreport_engine import ExtractedText, ExtractionLimits, PdfExtractor, StageSpec, hookimpl
+from bioreport_engine import (
+    Anonymizer,
+    ExtractedText,
+    ExtractionLimits,
+    PdfExtractor,
+    StageSpec,
+    hookimpl,
+)
 from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.pipeline import Pipeline
 from bioreport_engine.plugins.manager import PluginManager
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.report import LabReport
 from bioreport_engine.settings import EngineSettings
+from bioreport_engine.testing.fakes import PATIENT, FakePlugin
 from bioreport_engine.texts import AnonymizedText
-from tests.fakes import PATIENT, FailingBuildPlugin, FakePlugin, LeakyPlugin
+from tests.fakes import FailingBuildPlugin, LeakyPlugin
 
 
 def build(
@@ -121,16 +129,63 @@ def test_a_stage_that_fails_to_build_stops_start_up(manager: PluginManager) -> N
     assert "OSError: model file missing" in str(raised.value)
 
 
-def test_stages_that_are_not_thread_safe_are_serialised(manager: PluginManager) -> None:
+#: How long the first caller of :class:`OverlapProbe` waits for a second one to come in. The
+#: other thread is already running: without the lock it enters within milliseconds.
+OVERLAP_WAIT_SECONDS = 2.0
+
+
+class OverlapProbe:
+    """An anonymizer that says it is not thread-safe and notices a second caller inside it.
+
+    The first caller stays inside until another comes in, or :data:`OVERLAP_WAIT_SECONDS` pass:
+    with the engine's lock the others wait outside, without it they overlap at once.
+    """
+
+    def __init__(self) -> None:
+        self._count = threading.Lock()
+        self.inside = self.most_inside = 0
+        self.first_caller = True
+        self.second_came_in = threading.Event()
+
+    def anonymize(self, text: ExtractedText) -> AnonymizedText:
+        with self._count:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+            if self.inside > 1:
+                self.second_came_in.set()
+            first, self.first_caller = self.first_caller, False
+        if first:
+            self.second_came_in.wait(OVERLAP_WAIT_SECONDS)
+        with self._count:
+            self.inside -= 1
+        return AnonymizedText(text.text, {}, "probe 1")
+
+
+class ProbePlugin:
+    def __init__(self) -> None:
+        self.probe = OverlapProbe()
+
+    @hookimpl
+    def bioreport_anonymizers(self) -> Iterable[StageSpec[Anonymizer]]:
+        return [StageSpec("probe", lambda: self.probe, thread_safe=False)]
+
+
+def test_a_stage_that_is_not_thread_safe_is_never_called_twice_at_once(
+    manager: PluginManager,
+) -> None:
     manager.register(FakePlugin(), "fake")
-    pipeline = build(manager, llm_engine="none")
-    assert pipeline.anonymizer.lock is not None  # FakePlugin marks its anonymizer unsafe
-    assert pipeline.extractor.lock is None
-    threads = [threading.Thread(target=pipeline.run, args=(b"%PDF",)) for _ in range(8)]
+    plugin = ProbePlugin()
+    manager.register(plugin, "probe")
+    pipeline = build(manager, pii_engine="probe", llm_engine="none")
+    assert pipeline.extractor.lock is None  # FakePlugin's extractor is thread-safe
+    threads = [threading.Thread(target=pipeline.run, args=(b"%PDF",)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert plugin.probe.most_inside == 1
+    assert not plugin.probe.second_came_in.is_set()
 
 
 def test_reprs_never_show_document_text(manager: PluginManager) -> None:
@@ -153,3 +208,14 @@ def test_text_over_the_limit_never_reaches_the_anonymizer(manager: PluginManager
         "too much text: 1,200 characters, over the limit of 1,000 (PDF_MAX_CHARS)"
     )
     assert plugin.structurer.received == []
+
+
+def test_a_file_over_the_size_limit_never_reaches_the_extractor(manager: PluginManager) -> None:
+    """The worker's store checks the size as it reads; bytes handed to the pipeline by other
+    callers (``bioreport process``, a test) are checked again here."""
+    manager.register(FakePlugin(), "fake")
+    pipeline = build(manager, llm_engine="none", pdf_max_bytes=1024)
+    with pytest.raises(PermanentError) as raised:
+        pipeline.run(b"%PDF-1.7" + b" " * 2000)
+    assert str(raised.value).endswith("over the limit of 0.0 MB (PDF_MAX_BYTES)")
+    assert pipeline.run(b"%PDF-1.7" + b" " * 1000).extracted.page_count == 2

@@ -18,7 +18,7 @@ from bioreport_engine.plugins.manager import PluginManager, PluginStatus
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.stages import StageKind
-from tests.fakes import FakePlugin
+from bioreport_engine.testing.fakes import FakePlugin
 
 ROOT = Path(__file__).parents[2]
 PLUGIN_FOLDERS = sorted(p.parent for p in ROOT.glob("plugins/*/pyproject.toml")) + [
@@ -41,7 +41,14 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_importing_the_api_does_not_load_the_heavy_modules() -> None:
-    heavy = ("psycopg", "bioreport_engine.ratelimit", "bioreport_engine.extraction")
+    heavy = (
+        "psycopg",
+        "bioreport_engine.ratelimit",
+        "bioreport_engine.extraction",
+        "bioreport_engine.testing",
+        "pytest",
+        "reportlab",
+    )
     code = f"import sys, bioreport_engine; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -162,10 +169,12 @@ def test_a_plugin_importing_an_engine_internal_fails_the_lint(folder: Path, sour
 
 @needs_ruff
 @pytest.mark.parametrize("folder", PLUGIN_FOLDERS, ids=lambda p: p.name)
-def test_the_public_import_passes_and_every_plugin_folder_is_clean(folder: Path) -> None:
+def test_the_public_imports_pass_and_every_plugin_folder_is_clean(folder: Path) -> None:
     probe = ruff_check(
-        "from bioreport_engine import ConfigurationError\n\nConfigurationError()\n",
-        folder / "probe.py",
+        "from bioreport_engine import ConfigurationError\n"
+        "from bioreport_engine.testing import ExtractorContract, discover\n\n"
+        "__all__ = ['ConfigurationError', 'ExtractorContract', 'discover']\n",
+        folder / "tests" / "probe.py",
     )
     assert probe.returncode == 0, probe.stdout
     assert RUFF is not None
@@ -175,14 +184,30 @@ def test_the_public_import_passes_and_every_plugin_folder_is_clean(folder: Path)
     assert done.returncode == 0, done.stdout
 
 
-def test_every_engine_submodule_is_banned_in_every_plugin_folder() -> None:
+#: Engine modules a plugin may import besides ``bioreport_engine``: the test kit.
+ALLOWED = {"bioreport_engine.testing"}
+
+
+def test_every_engine_submodule_but_the_test_kit_is_banned_in_every_plugin_folder() -> None:
     submodules = {
         f"bioreport_engine.{module.name}"
         for module in pkgutil.iter_modules(bioreport_engine.__path__)
     }
+    assert ALLOWED <= submodules
+    submodules -= ALLOWED
     for folder in PLUGIN_FOLDERS:
         ruff = tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["ruff"]
         assert ruff["extend"] == "../../pyproject.toml"
         assert "TID" in ruff["lint"]["extend-select"]
         banned = ruff["lint"]["flake8-tidy-imports"]["banned-api"]
         assert submodules <= set(banned), (folder.name, submodules - set(banned))
+        assert not ALLOWED & set(banned), folder.name
+
+
+def test_plugin_tests_need_no_engine_internal() -> None:
+    """What the test kit offers (discover, a fresh registry, run_cli, a scratch database) is no
+    longer imported from the engine's internals, ``tests`` or the ``contracts``."""
+    for test in ROOT.glob("plugins/*/tests/*.py"):
+        source = test.read_text()
+        assert "noqa: TID251" not in source, test
+        assert "from tests." not in source and "import tests" not in source, test

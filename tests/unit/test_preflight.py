@@ -18,8 +18,8 @@ from bioreport_engine.plugins.manager import PluginManager
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.settings import EngineSettings
 from bioreport_engine.stages import StageKind
+from bioreport_engine.testing.fakes import FakeAnonymizer, FakeExtractor, FakePlugin
 from tests.conftest import run_cli
-from tests.fakes import FakeAnonymizer, FakeExtractor, FakePlugin
 
 
 class CheckedSettings(BaseSettings):

@@ -9,7 +9,8 @@ from bioreport_engine.errors import ConfigurationError
 from bioreport_engine.plugins.manager import PluginManager, PluginStatus
 from bioreport_engine.plugins.registry import StageRegistry, discover
 from bioreport_engine.stages import StageKind
-from tests.fakes import BrokenHookPlugin, FakePlugin, MisspeltPlugin
+from bioreport_engine.testing.fakes import FakePlugin
+from tests.fakes import BrokenHookPlugin, MisspeltPlugin
 
 
 def test_builtin_none_structurer_is_always_there(manager: PluginManager) -> None:
@@ -85,7 +86,7 @@ def write_distribution(site: Path, name: str, module: str, source: str) -> None:
 
 GOOD_PLUGIN = """
     from bioreport_engine import StageSpec, hookimpl
-    from tests.fakes import FakeExtractor
+    from bioreport_engine.testing.fakes import FakeExtractor
 
     @hookimpl
     def bioreport_pdf_extractors():

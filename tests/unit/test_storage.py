@@ -17,8 +17,12 @@ from bioreport_engine.storage import (
     printable_name,
     read_regular_file,
 )
+from bioreport_engine.testing.hostile_storage import (
+    STORAGE_FIXTURES,
+    read_within,
+    release_named_pipes,
+)
 from tests.conftest import cli_env
-from tests.contracts.storage_inputs import STORAGE_FIXTURES, read_within, release_named_pipes
 
 
 @pytest.fixture
@@ -163,6 +167,17 @@ def test_an_io_error_is_transient_and_says_so(
     assert str(raised.value) == (
         f"reading the document file failed: {words}; it may pass (uploaded_documents.id=7)"
     )
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(
+    store: DocumentStore,
+) -> None:
+    """The size on disk is checked first: the message gives the whole file's size, not the
+    limit plus the one byte a read of at most ``max_bytes + 1`` would return."""
+    (store.root / "in.pdf").write_bytes(b"%PDF" + b" " * 2_999_996)
+    with pytest.raises(PermanentError) as raised:
+        store.read("in.pdf", 7, max_bytes=1_000_000)
+    assert str(raised.value) == ("the file is 3.0 MB, over the limit of 1.0 MB (PDF_MAX_BYTES)")
 
 
 def test_a_file_that_grows_past_the_limit_after_its_check_is_cut_off(

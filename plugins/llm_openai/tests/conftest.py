@@ -3,7 +3,14 @@ from collections.abc import Iterator
 import pytest
 
 from benchmarks.fake_openai import FakeOpenAI
-from tests.integration.conftest import db, pg  # noqa: F401  (the real PostgreSQL fixtures)
+from bioreport_engine.testing import ScratchDatabase, scratch_database
+
+
+@pytest.fixture
+def pg() -> Iterator[ScratchDatabase]:
+    """A fresh, migrated database on the machine's PostgreSQL: an empty rate-limit table."""
+    with scratch_database() as database:
+        yield database
 
 
 @pytest.fixture

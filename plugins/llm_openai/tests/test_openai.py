@@ -20,11 +20,7 @@ from bioreport_engine import (
     Structurer,
     TransientError,
 )
-from bioreport_engine.db.connection import Database  # noqa: TID251 (the test's own database)
-from bioreport_engine.localdb import free_port  # noqa: TID251 (test infrastructure)
-from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
-from tests.conftest import run_cli
-from tests.integration.conftest import ScratchDatabase
+from bioreport_engine.testing import ScratchDatabase, discover, free_port, run_cli
 
 TEXT = (
     "Patient: <PERSON_1>\nCollected: 2024-03-14\n"
@@ -310,9 +306,7 @@ def test_every_attempt_spends_from_the_rate_limit(
     assert len(times) == 3 and times[2] - times[0] >= 1.8
 
 
-def test_two_worker_processes_share_one_budget(
-    openai_env: FakeOpenAI, db: Database, pg: ScratchDatabase
-) -> None:
+def test_two_worker_processes_share_one_budget(openai_env: FakeOpenAI, pg: ScratchDatabase) -> None:
     """Two processes, six calls each, 120 a minute (two a second, burst two) in PostgreSQL:
     the twelve calls need about five seconds together, not the two and a half each would take
     with a budget of its own."""
@@ -328,8 +322,6 @@ def test_two_worker_processes_share_one_budget(
         "s = discover().structurer('openai').spec.build()\n"
         f"for _ in range(6): s.structure(AnonymizedText({TEXT!r}, {{}}))\n"
     )
-    with db.get_connection() as conn:
-        conn.execute("DELETE FROM rate_limits")
     started = time.monotonic()
     workers = [subprocess.Popen([sys.executable, "-c", code], env=env) for _ in range(2)]
     assert [w.wait(60) for w in workers] == [0, 0]

@@ -6,8 +6,7 @@ from bioreport_norm_catalog.catalog import Catalog
 from bioreport_norm_catalog.rules import RulesStructurer
 
 from bioreport_engine import AnonymizedText, Biomarker
-from bioreport_engine.plugins.manager import PluginManager  # noqa: TID251 (a fresh manager)
-from bioreport_engine.plugins.registry import StageRegistry  # noqa: TID251 (its registry)
+from bioreport_engine.testing import registry_of
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +89,6 @@ def test_urinalysis_headings_give_a_specimen_hint(rules: RulesStructurer) -> Non
 
 
 def test_the_engine_finds_the_rules_structurer() -> None:
-    manager = PluginManager()
-    manager.register(bioreport_norm_catalog, "rules")
-    stage = StageRegistry.from_manager(manager).structurer("rules").spec.build()
+    stage = registry_of(bioreport_norm_catalog).structurer("rules").spec.build()
     report = stage.structure(AnonymizedText("Sodium 140 mmol/L 136 - 145", {}))
     assert report is not None and report.biomarkers[0].value == 140.0

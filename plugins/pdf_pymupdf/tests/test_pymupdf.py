@@ -1,10 +1,10 @@
-from tests.contracts.extractor import ExtractorContract
-from tests.contracts.storage_inputs import StorageContract
+from bioreport_engine.testing import ExtractorContract, StorageContract
 
 
 class TestPymupdf(ExtractorContract, StorageContract):
     engine = "pymupdf"
     distribution = "bioreport-pdf-pymupdf"
     library = "pymupdf"
+    cli_anonymizer = "example-mask"  # tests/plugin_example, installed by nox
     # MuPDF inflates a content stream as it parses it: the 2 GB of spaces cost 50 MB and ~10 s.
     decompression_bomb_error = "no extractable text"

@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 
 from bioreport_engine import AnonymizedText, Anonymizer, ExtractedText
-from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
+from bioreport_engine.testing import discover
 
 
 @pytest.fixture(scope="session")

@@ -182,7 +182,7 @@ def test_what_is_masked_by_default_is_counted_as_redacted(anonymize: Anonymize) 
 
 
 def test_a_type_left_out_of_the_settings_is_still_masked(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bioreport_engine.plugins.registry import discover  # noqa: TID251 (engine discovery)
+    from bioreport_engine.testing import discover
 
     monkeypatch.setenv("PRESIDIO_ENTITIES", "PERSON,PHYSICIAN")
     stage = discover().anonymizer("presidio").spec.build()

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate_report
-from benchmarks.rows import rows_intact
 from bioreport_engine import AnonymizedText, ConfigurationError
-from bioreport_engine.plugins.registry import discover  # noqa: TID251 (the engine's discovery)
-from tests.conftest import run_cli
+from bioreport_engine.testing import discover, run_cli
+from bioreport_engine.testing.rows import rows_intact
 
 Anonymize = Callable[[str], AnonymizedText]
 

@@ -3,8 +3,10 @@
 - ``PDF_ENGINE=example-text``: decodes the file as UTF-8 text; form feeds separate pages.
   For reliability tests, a line ``#sleep SECONDS`` makes it take that long and a line
   ``#crash`` kills the whole process (as a segfault or the OOM killer would).
-- ``PII_ENGINE=example-mask``: replaces the value of ``Patient:``/``Name:``/``DOB:`` lines.
-- ``LLM_ENGINE=example-rows``: turns ``Analyte  value  unit  [H|L]`` lines into biomarkers.
+- ``PII_ENGINE=example-mask``: replaces the value of labelled lines (``Patient:``, ``DOB:``,
+  ``MRN:``, ``Email:``, ``Phone:``, ``Address:``…).
+- ``LLM_ENGINE=example-rows``: turns ``Analyte  value  [H|L]  unit  [H|L]  [low - high]`` lines
+  into biomarkers.
 """
 
 import os
@@ -21,6 +23,7 @@ from bioreport_engine import (
     Biomarker,
     ExtractedText,
     ExtractionLimits,
+    Flag,
     LabReport,
     Normalizer,
     PdfExtractor,
@@ -33,14 +36,24 @@ from bioreport_engine import (
 #: The versions of the public plugin API (bioreport_engine) this plugin works with.
 BIOREPORT_API = ">=1.0,<2"
 
-LABELLED_PII = re.compile(r"^(?P<label>Patient|Name|DOB|MRN):[ \t]*(?P<value>.+)$", re.M)
+KIND = {
+    "Patient": "PERSON",
+    "Name": "PERSON",
+    "DOB": "DATE_OF_BIRTH",
+    "MRN": "MRN",
+    "Email": "EMAIL",
+    "Phone": "PHONE",
+    "Address": "ADDRESS",
+}
+LABELLED_PII = re.compile(rf"^(?P<label>{'|'.join(KIND)}):[ \t]*(?P<value>.+)$", re.M)
 ROW = re.compile(
     r"^(?P<analyte>[A-Za-z][A-Za-z0-9 ]*?)\s{2,}(?P<value>-?\d+(?:\.\d+)?)"
-    r"\s+(?P<unit>\S+)(?:\s+(?P<flag>[HL]))?\s*$",
+    r"(?:\s+(?P<flag>[HL]))?\s+(?P<unit>[^\s\d]\S*)(?:\s+(?P<late_flag>[HL]))?"
+    r"(?:\s+\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?)?\s*$",
     re.M,
 )
+FLAGS: dict[str | None, Flag] = {"H": "H", "L": "L"}
 DIRECTIVE = re.compile(r"^#(?P<command>sleep|crash)[ \t]*(?P<argument>[0-9.]*)[ \t]*$", re.M)
-KIND = {"Patient": "PERSON", "Name": "PERSON", "DOB": "DATE_OF_BIRTH", "MRN": "MRN"}
 
 
 class TextExtractor:
@@ -76,7 +89,7 @@ class RowParser:
                 value_text=m["value"],
                 value=float(m["value"]),
                 unit=m["unit"],
-                flag="H" if m["flag"] == "H" else "L" if m["flag"] == "L" else None,
+                flag=FLAGS.get(m["flag"] or m["late_flag"]),
             )
             for m in ROW.finditer(text.text)
         )

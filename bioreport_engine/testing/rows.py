@@ -1,17 +1,29 @@
 """Did the extracted (or anonymized) text keep each biomarker row usable?
 
 A row is intact when its analyte, value and unit stand on one line, in that order, and the rows
-are found in document order. The same measure serves the extraction and anonymization
-benchmarks and the extractor plugins' tests.
+are found in document order. The same measure serves the extractor and anonymizer contracts and
+the project's extraction and anonymization benchmarks.
 """
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
-from benchmarks.corpus import BiomarkerRow
+
+class Row(Protocol):
+    """A printed result row: what :func:`rows_intact` looks for."""
+
+    @property
+    def analyte(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...
 
 
-def row_pattern(row: BiomarkerRow) -> re.Pattern[str]:
+def row_pattern(row: Row) -> re.Pattern[str]:
     """Analyte, value and unit as whole words, in that order.
 
     Qualitative results have text values ("Non Reactive", "1:160") and often no unit; their
@@ -30,7 +42,7 @@ def row_pattern(row: BiomarkerRow) -> re.Pattern[str]:
     )
 
 
-def rows_intact(text: str, rows: Sequence[BiomarkerRow]) -> int:
+def rows_intact(text: str, rows: Sequence[Row]) -> int:
     """How many of ``rows`` are intact in ``text`` (each found after the previous one)."""
     lines = text.splitlines()
     position = intact = 0

@@ -4,7 +4,7 @@ through :class:`~bioreport_engine.storage.DocumentStore` fails permanently and a
 A named pipe would block a worker slot for ever, a symlink loop or an over-long path used to
 surface as "unexpected …" and be retried: each must be a permanent error of its own that names
 the document by id, never by path (file names of medical documents carry patient names).
-Mixed into each PDF extractor's test class beside ``ExtractorContract``::
+Mixed into a PDF extractor's test class beside ``ExtractorContract``::
 
     class TestMine(ExtractorContract, StorageContract):
         engine = "mine"
@@ -24,7 +24,7 @@ import pytest
 from bioreport_engine.errors import PermanentError
 from bioreport_engine.stages import ExtractionLimits, PdfExtractor
 from bioreport_engine.storage import DocumentStore
-from tests.contracts.hostile import text_pdf
+from bioreport_engine.testing.documents import text_pdf
 
 #: The ``uploaded_documents.id`` the fixtures are read as; every message names it.
 DOCUMENT_ID = 41
