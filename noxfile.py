@@ -186,7 +186,7 @@ def prod_image(session: nox.Session) -> None:
         "python",
         "-c",
         "from bioreport_engine.db.migrate import available_migrations as m; "
-        "assert [x.version for x in m()] == ['0001', '0002', '0003', '0004'], m()",
+        "assert [x.version for x in m()] == ['0001', '0002', '0003', '0004', '0005'], m()",
     )
     session.run("python", "-c", "import importlib.util as u; assert u.find_spec('pymupdf') is None")
     session.run(

@@ -27,7 +27,13 @@ from bioreport_engine.extraction import IsolatedExtractor
 from bioreport_engine.plugins.registry import discover
 from bioreport_engine.stages import ExtractionLimits, PdfExtractor
 from tests.conftest import run_cli
-from tests.contracts.hostile import FIXTURES, decompression_bomb, hostile_fixtures, text_pdf
+from tests.contracts.hostile import (
+    FIXTURES,
+    decompression_bomb,
+    hostile_fixtures,
+    image_only_pdf,
+    text_pdf,
+)
 
 #: ``max_chars``: 4 times the longest report of the synthetic corpus (4,445 characters), and low
 #: enough that the slowest engine refuses the text explosion after a page, within seconds.
@@ -39,9 +45,10 @@ class ExtractorContract:
     distribution: ClassVar[str]
     library: ClassVar[str]  # the module a plugin must not import before it is built
     #: How the isolated extractor refuses the 2 GB decompression bomb. A library that inflates a
-    #: stream whole (pdfminer) runs out of memory and must say so, not "corrupt"; one that parses
-    #: the stream as it inflates it (MuPDF, 50 MB) finds no text on the page.
-    decompression_bomb_error: ClassVar[str] = "extraction ran out of memory (over 1024 MB"
+    #: stream whole (pdfminer) runs out of memory and must say so, not "corrupt"; ``None``: one
+    #: that parses the stream as it inflates it (MuPDF, 50 MB) finds no text on the page, and
+    #: returns it blank.
+    decompression_bomb_error: ClassVar[str | None] = "extraction ran out of memory (over 1024 MB"
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -93,6 +100,16 @@ class ExtractorContract:
             extractor.extract(make(), LIMITS)
         assert str(raised.value).startswith(message)
 
+    def test_a_page_without_a_text_layer_comes_out_blank(
+        self, extractor: PdfExtractor, isolated: IsolatedExtractor
+    ) -> None:
+        """No error: the engine decides, after the OCR fallback (``PDF_OCR_FALLBACK``)."""
+        for extracted in (
+            extractor.extract(image_only_pdf(), LIMITS),
+            isolated.extract(image_only_pdf(), LIMITS),
+        ):
+            assert extracted.page_count == 1 and not extracted.text.strip()
+
     def test_isolated_every_hostile_input_fails_in_time_and_the_worker_goes_on(
         self, isolated: IsolatedExtractor
     ) -> None:
@@ -106,11 +123,31 @@ class ExtractorContract:
 
     def test_isolated_a_decompression_bomb_fails_in_time(self, isolated: IsolatedExtractor) -> None:
         started = time.monotonic()
-        with pytest.raises(PermanentError) as raised:
-            isolated.extract(decompression_bomb(), LIMITS)
-        assert str(raised.value).startswith(self.decompression_bomb_error), raised.value
+        if self.decompression_bomb_error is None:
+            assert not isolated.extract(decompression_bomb(), LIMITS).text.strip()
+        else:
+            with pytest.raises(PermanentError) as raised:
+                isolated.extract(decompression_bomb(), LIMITS)
+            assert str(raised.value).startswith(self.decompression_bomb_error), raised.value
         assert time.monotonic() - started < LIMITS.timeout_seconds + 5
         assert isolated.extract(text_pdf(1), LIMITS).pages
+
+    def test_a_pdf_without_text_fails_in_the_engine_saying_how_to_read_it(
+        self, tmp_path: Path
+    ) -> None:
+        scan = tmp_path / "scan.pdf"
+        scan.write_bytes(image_only_pdf())
+        env = {
+            "PDF_ENGINE": self.engine,
+            "PDF_OCR_FALLBACK": "false",
+            "PII_ENGINE": "example-mask",
+            "LLM_ENGINE": "none",
+        }
+        done = run_cli("process", "--json", str(scan), env=env)
+        assert done.returncode == 1, done.stderr
+        error = json.loads(done.stdout)["error"]
+        assert error.startswith("no extractable text: "), error
+        assert "PDF_OCR_FALLBACK=true" in error or "OCR found no text" in error, error
 
     def test_the_cli_shows_raw_and_anonymized_text(self, tmp_path: Path) -> None:
         pdf, truth = generate_report(3)
