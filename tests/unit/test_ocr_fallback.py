@@ -2,6 +2,7 @@
 when it is on, and what a PDF without text fails with."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def ocr_plugin(manager: PluginManager) -> OcrPlugin:
     return plugin
 
 
-def paged(manager: PluginManager, llm_engine: str = "rows", **settings: object) -> Pipeline:
+def paged(manager: PluginManager, llm_engine: str = "rows", **settings: Any) -> Pipeline:
     return build(manager, pdf_engine="paged", llm_engine=llm_engine, **settings)
 
 

@@ -160,7 +160,7 @@ def test_the_ocr_fallback_is_auto_or_a_boolean(
     assert load_settings(EngineSettings).pdf_ocr_fallback == "auto"  # the default
     monkeypatch.setenv("PDF_OCR_FALLBACK", raw)
     assert load_settings(EngineSettings).pdf_ocr_fallback == expected
-    assert EngineSettings(pdf_ocr_fallback=True).pdf_ocr_fallback == "true"  # type: ignore[arg-type]
+    assert EngineSettings(pdf_ocr_fallback=True).pdf_ocr_fallback == "true"
 
 
 def test_empty_values_mean_the_default(tmp_path: Path) -> None:
