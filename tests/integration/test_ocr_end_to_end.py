@@ -119,6 +119,14 @@ def real_env(db_env: dict[str, str], server: FakeOpenAI, **settings: str) -> dic
     }
 
 
+def scanned(pdf: bytes) -> bytes:
+    """``pdf`` as a 300 dpi scan: page images, slightly rotated, blurred and noisy, no text
+    layer (the corpus's renderer, imported when there is one)."""
+    render = importlib.import_module("benchmarks.corpus.scan").scanned_pdf
+    data: bytes = render(pdf, dpi=300, seed=0)
+    return data
+
+
 def found(rows: list[dict[str, Any]], truth: GroundTruth) -> int:
     """How many of the printed rows came out with analyte and value exact."""
     stored_rows = {(row["analyte"], row["value_text"]) for row in rows}
@@ -129,11 +137,9 @@ def found(rows: list[dict[str, Any]], truth: GroundTruth) -> int:
 def test_a_scanned_report_runs_through_the_worker_to_done_with_every_row_marked(
     db: Database, db_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from benchmarks.corpus.scan import scanned_pdf
-
     pdf, truth = generate_report(3)  # two pages
     scan = tmp_path / "scan.pdf"
-    scan.write_bytes(scanned_pdf(pdf, dpi=300, seed=0))
+    scan.write_bytes(scanned(pdf))
     with FakeOpenAI() as server:
         env = real_env(db_env, server, PDF_ENGINE="ocr")
         (document_id,) = enqueue(env, scan)
@@ -173,11 +179,9 @@ def words(text: str) -> str:
 def test_a_mixed_pdf_comes_out_whole_through_pdfplumber_and_the_fallback(
     db: Database, db_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from benchmarks.corpus.scan import scanned_pdf
-
     pdf, truth = generate_report(3)  # two pages: the second one scanned
     mixed = tmp_path / "mixed.pdf"
-    mixed.write_bytes(mixed_pdf(pdf, scanned_pdf(pdf, dpi=300, seed=0), {1}))
+    mixed.write_bytes(mixed_pdf(pdf, scanned(pdf), {1}))
     typed_page = discover().pdf_extractor("pdfplumber").spec.build()
     first_page = words(typed_page.extract(mixed.read_bytes(), ExtractionLimits()).pages[0])
     with FakeOpenAI() as server:
