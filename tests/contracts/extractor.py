@@ -124,7 +124,12 @@ class ExtractorContract:
     def test_isolated_a_decompression_bomb_fails_in_time(self, isolated: IsolatedExtractor) -> None:
         started = time.monotonic()
         if self.decompression_bomb_error is None:
-            assert not isolated.extract(decompression_bomb(), LIMITS).text.strip()
+            # A blank page in about 10 s, or the time limit on a busy machine (21 s at a load
+            # of 4 on 2 cores): either way in time, and the next document is served.
+            try:
+                assert not isolated.extract(decompression_bomb(), LIMITS).text.strip()
+            except PermanentError as timed_out:
+                assert str(timed_out).startswith("extraction timed out after"), timed_out
         else:
             with pytest.raises(PermanentError) as raised:
                 isolated.extract(decompression_bomb(), LIMITS)
