@@ -24,13 +24,16 @@ def mark_ocr_rows(
     ``text`` is the anonymized text the rows were structured from, ``page_count`` the number of
     pages extracted. Every row is marked when every page was read by OCR, when the text does
     not split into ``page_count`` pages (an anonymizer that joined them), and for a row found on
-    no page or on an OCR page as well as a text-layer one.
+    no page or on an OCR page as well as a text-layer one, unless OCR found no text at all.
     """
     if not ocr_pages or not report.biomarkers:
         return report
     pages = text.split(PAGE_SEPARATOR)
     if ocr_pages >= set(range(page_count)) or len(pages) != page_count:
         return _with_marks(report, [True] * len(report.biomarkers))
+    ocr_pages = frozenset(number for number in ocr_pages if pages[number].strip())
+    if not ocr_pages:  # OCR found nothing on them: no row came from there
+        return report
     lines = [[_words(line) for line in page.splitlines()] for page in pages]
     marks = []
     for row in report.biomarkers:

@@ -35,7 +35,7 @@ def test_the_prod_image_runs_as_1001_with_a_real_health_check() -> None:
 def default_plugins(dockerfile: str) -> list[str]:
     """The default of the Dockerfile's ``ARG PLUGINS="…"``."""
     (default,) = re.findall(r'^ARG PLUGINS="([^"]*)"$', dockerfile, re.M)
-    return default.split()
+    return str(default).split()
 
 
 def test_the_prod_image_reads_scans_tesseract_in_the_stage_that_runs_the_worker() -> None:

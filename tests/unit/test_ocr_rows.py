@@ -46,6 +46,13 @@ def test_a_row_printed_on_an_ocr_page_and_a_text_page_is_marked() -> None:
     assert marks(mark_ocr_rows(report(("Glucose", "105")), text, frozenset({1}), 2)) == [True]
 
 
+def test_an_ocr_page_without_text_marks_nothing() -> None:
+    """A blank page sent to OCR in vain: every row was printed on a text-layer page."""
+    text = PAGE_SEPARATOR.join(["Glucose 105 mg/dL", "  "])
+    rows = report(("Glucose", "105"), ("Glucose, fasting", "105"))
+    assert marks(mark_ocr_rows(rows, text, frozenset({1}), 2)) == [False, False]
+
+
 def test_every_row_is_marked_when_every_page_was_read_by_ocr() -> None:
     rows = report(("Glucose", "105"), ("Unfindable", "1"))
     assert marks(mark_ocr_rows(rows, TEXT, frozenset({0, 1, 2}), 3)) == [True, True]
