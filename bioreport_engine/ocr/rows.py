@@ -8,12 +8,11 @@ are on one line of its page. Where that cannot tell, the row is marked: a needle
 costs a click, a misread value left unmarked could cost a patient.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bioreport_engine.report import Biomarker, LabReport
-from bioreport_engine.texts import PAGE_SEPARATOR
+from bioreport_engine.report import LabReport
+from bioreport_engine.texts import PAGE_SEPARATOR, printed_line
 
 
 def mark_ocr_rows(
@@ -34,10 +33,13 @@ def mark_ocr_rows(
     ocr_pages = frozenset(number for number in ocr_pages if pages[number].strip())
     if not ocr_pages:  # OCR found nothing on them: no row came from there
         return report
-    lines = [[_words(line) for line in page.splitlines()] for page in pages]
     marks = []
     for row in report.biomarkers:
-        found_on = [number for number, page in enumerate(lines) if _printed_on(row, page)]
+        found_on = [
+            number
+            for number, page in enumerate(pages)
+            if printed_line(page, row.analyte, row.value_text) is not None
+        ]
         marks.append(not found_on or any(number in ocr_pages for number in found_on))
     return _with_marks(report, marks)
 
@@ -48,22 +50,3 @@ def _with_marks(report: LabReport, marks: Sequence[bool]) -> LabReport:
         for row, mark in zip(report.biomarkers, marks, strict=True)
     )
     return replace(report, biomarkers=rows)
-
-
-def _words(text: str) -> str:
-    """Lower case, runs of white space as one space: how a row is compared with a line."""
-    return " ".join(text.split()).lower()
-
-
-def _printed_on(row: Biomarker, lines: Sequence[str]) -> bool:
-    """Whether one of ``lines`` holds the row's analyte, as a whole name, then its value."""
-    analyte, value = _words(row.analyte), _words(row.value_text)
-    if not analyte:
-        return False
-    analyte_pattern = re.compile(rf"(?<!\w){re.escape(analyte)}(?!\w)")
-    value_pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w.])")
-    for line in lines:
-        found = analyte_pattern.search(line)
-        if found and value_pattern.search(line, found.end()):
-            return True
-    return False

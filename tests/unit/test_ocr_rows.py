@@ -2,7 +2,7 @@
 
 from bioreport_engine.ocr.rows import mark_ocr_rows
 from bioreport_engine.report import Biomarker, LabReport
-from bioreport_engine.texts import PAGE_SEPARATOR
+from bioreport_engine.texts import PAGE_SEPARATOR, printed_line
 
 TEXT = PAGE_SEPARATOR.join(
     [
@@ -76,3 +76,10 @@ def test_the_marker_is_part_of_the_stored_report() -> None:
     marked = mark_ocr_rows(report(("Glucose", "105")), TEXT, frozenset({0}), 3)
     assert marked.to_dict()["biomarkers"][0]["ocr"] is True
     assert report(("Glucose", "105")).to_dict()["biomarkers"][0]["ocr"] is False
+
+
+def test_printed_line_is_the_public_helper_behind_it() -> None:
+    """Also what the openai structurer grounds its rows with."""
+    assert printed_line(TEXT, "glucose", "105") == "glucose 105 mg/dl 70-99"
+    assert printed_line(TEXT, "MCH", "33.1") is None  # the MCHC line
+    assert printed_line(TEXT, "Glucose", "") is None and printed_line(TEXT, " ", "105") is None
