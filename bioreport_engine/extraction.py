@@ -97,9 +97,24 @@ def collect_pages(texts: Iterable[str], limits: ExtractionLimits) -> tuple[str, 
     return tuple(pages)
 
 
+#: The start of the permanent error for a PDF without any text (every page blank).
+NO_TEXT = "no extractable text: the PDF looks scanned (no page has a text layer)"
+#: What an operator does about it.
+HOW_TO_ENABLE_OCR = (
+    "to read scans, install an OCR extractor plugin (e.g. bioreport-pdf-ocr) and set "
+    "PDF_OCR_FALLBACK=true or PDF_ENGINE=ocr"
+)
+
+
 def require_text(pages: Sequence[str]) -> None:
+    """Fail permanently when every page is blank.
+
+    Kept for third-party extractors written before the OCR fallback; extractors should no
+    longer call it: they return blank pages, and the engine sends them to the OCR extractor
+    (``PDF_OCR_FALLBACK``), or fails the document with this same message when there is none.
+    """
     if not any(page.strip() for page in pages):
-        raise PermanentError("no extractable text: the PDF looks scanned; OCR is not enabled")
+        raise PermanentError(f"{NO_TEXT}; OCR is not enabled: {HOW_TO_ENABLE_OCR}")
 
 
 def _out_of_memory(limits: ExtractionLimits) -> str:
@@ -248,7 +263,11 @@ class IsolatedExtractor:
         load_plugins: Sequence[str] | None = None,
         disable_plugins: Sequence[str] = (),
         wait: bool = True,
+        lazy: bool = False,
     ) -> None:
+        """``wait=False`` returns while the children start (see :meth:`wait_ready`);
+        ``lazy=True`` starts none until a document needs one (the OCR fallback's extractor:
+        most documents never do), each within that document's time limit."""
         self._args = (stage, (load_plugins, tuple(disable_plugins)), memory_mb)
         self.processes = processes
         self._idle: queue.SimpleQueue[_Child | None] = queue.SimpleQueue()
@@ -261,11 +280,11 @@ class IsolatedExtractor:
         self._starter = ThreadPoolExecutor(1, thread_name_prefix="bioreport-pdf-starter")
         try:
             for _ in range(processes):
-                self._idle.put(self._start())
+                self._idle.put(None if lazy else self._start())
         except _Unavailable as failed:
             self.close()
             raise ConfigurationError(str(failed)) from None
-        if wait:
+        if wait and not lazy:
             self.wait_ready()
 
     def wait_ready(self) -> None:

@@ -7,12 +7,20 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from bioreport_engine.errors import ConfigurationError, PermanentError
 from bioreport_engine.extraction import IsolatedExtractor, check_char_count, check_size
 from bioreport_engine.log import Log
+from bioreport_engine.ocr.fallback import (
+    OcrFallback,
+    blank_pages,
+    decide,
+    merge,
+    require_some_text,
+)
+from bioreport_engine.ocr.rows import mark_ocr_rows
 from bioreport_engine.plugins.manager import Offer
 from bioreport_engine.plugins.registry import StageRegistry
 from bioreport_engine.results import PipelineResult, StageInfo
@@ -25,7 +33,7 @@ from bioreport_engine.stages import (
     StageKind,
     Structurer,
 )
-from bioreport_engine.texts import AnonymizedText
+from bioreport_engine.texts import AnonymizedText, ExtractedText
 
 
 def stage_info[StageT](kind: StageKind, offer: Offer[StageT]) -> StageInfo:
@@ -75,9 +83,11 @@ def build_stage[StageT](kind: StageKind, offer: Offer[StageT]) -> BuiltStage[Sta
 
 @dataclass(frozen=True)
 class Selection:
-    """The engine of every stage kind that the settings select, checked but not built yet."""
+    """The engine of every stage kind that the settings select, checked but not built yet,
+    and the OCR fallback's extractor, if it is on."""
 
     offers: dict[StageKind, Offer[object]]
+    ocr: OcrFallback = field(default_factory=lambda: OcrFallback(None, "off"))
 
     def __getitem__(self, kind: StageKind) -> Offer[object]:
         return self.offers[kind]
@@ -101,9 +111,11 @@ def select_stages(settings: EngineSettings, registry: StageRegistry) -> Selectio
             problems.extend(exc.problems)
             continue
         problems.extend(preflight(kind, offers[kind]))
+    ocr, ocr_problems = decide(settings, registry, lambda offer: preflight(StageKind.PDF, offer))
+    problems.extend(ocr_problems)
     if problems:
         raise ConfigurationError(*problems)
-    return Selection(offers)
+    return Selection(offers, ocr)
 
 
 def preflight(kind: StageKind, offer: Offer[object]) -> list[str]:
@@ -135,37 +147,33 @@ class Pipeline:
         structurer: BuiltStage[Structurer],
         normalizer: BuiltStage[Normalizer],
         limits: ExtractionLimits | None = None,
+        ocr: BuiltStage[PdfExtractor] | None = None,
+        ocr_fallback: OcrFallback | None = None,
     ) -> None:
         self.extractor = extractor
         self.anonymizer = anonymizer
         self.structurer = structurer
         self.normalizer = normalizer
         self.limits = limits or ExtractionLimits()
+        #: The OCR fallback's extractor: reads the pages that ``extractor`` found blank.
+        self.ocr = ocr
+        self.ocr_fallback = ocr_fallback or OcrFallback(None, "off")
 
     @classmethod
     def build(cls, settings: EngineSettings, registry: StageRegistry) -> "Pipeline":
         """Select the configured engines, check them all (:func:`select_stages`), then build.
 
         With ``PDF_ISOLATION=process`` the extractor is built in child processes instead
-        (one per concurrent job), where the time and memory limits apply.
+        (one per concurrent job), where the time and memory limits apply; so is the OCR
+        fallback's, whose children start when a document first needs one.
         """
         selection = select_stages(settings, registry)
         pdf = cast(Offer[PdfExtractor], selection[StageKind.PDF])
-        if settings.pdf_isolation == "process":
-            extractor = BuiltStage[PdfExtractor](
-                IsolatedExtractor(
-                    pdf.spec.key,
-                    processes=settings.worker_concurrency,
-                    memory_mb=settings.pdf_memory_limit_mb,
-                    load_plugins=settings.bioreport_load_plugins,
-                    disable_plugins=settings.bioreport_disable_plugins,
-                    wait=False,  # the children start while the other stages are built
-                ),
-                stage_info(StageKind.PDF, pdf),
-            )
-        else:
-            extractor = build_stage(StageKind.PDF, pdf)
+        extractor = _extractor_stage(settings, pdf, lazy=False)
+        ocr: BuiltStage[PdfExtractor] | None = None
         try:
+            if selection.ocr.offer is not None:
+                ocr = _extractor_stage(settings, selection.ocr.offer, lazy=True)
             anonymizer = build_stage(
                 StageKind.PII, cast(Offer[Anonymizer], selection[StageKind.PII])
             )
@@ -178,17 +186,27 @@ class Pipeline:
             if isinstance(extractor.stage, IsolatedExtractor):
                 extractor.stage.wait_ready()
         except BaseException:
-            if isinstance(extractor.stage, IsolatedExtractor):
-                extractor.stage.close()  # no child outlives a start that failed
+            for built in (extractor, ocr):  # no child outlives a start that failed
+                if built is not None and isinstance(built.stage, IsolatedExtractor):
+                    built.stage.close()
             raise
-        return cls(extractor, anonymizer, structurer, normalizer, settings.extraction_limits)
+        return cls(
+            extractor,
+            anonymizer,
+            structurer,
+            normalizer,
+            settings.extraction_limits,
+            ocr,
+            selection.ocr,
+        )
 
     def close(self) -> None:
-        """Stop the extractor's child processes, if any, busy ones included: a document still
+        """Stop the extractors' child processes, if any, busy ones included: a document still
         being extracted (a job abandoned after the shutdown grace period) stops with a
         :class:`~bioreport_engine.errors.TransientError`."""
-        if isinstance(self.extractor.stage, IsolatedExtractor):
-            self.extractor.stage.close()
+        for built in (self.extractor, self.ocr):
+            if built is not None and isinstance(built.stage, IsolatedExtractor):
+                built.stage.close()
 
     @property
     def stages(self) -> tuple[StageInfo, ...]:
@@ -204,8 +222,10 @@ class Pipeline:
         check_size(len(pdf), self.limits.max_bytes)
         with _timed(timings, "extract"), self.extractor.guard():
             extracted = self.extractor.stage.extract(pdf, self.limits)
+        extracted, ocr_ran = self._read_blank_pages(pdf, extracted, timings)
         # The child checked this already; an extractor in process may have forgotten it.
         check_char_count(extracted.char_count, self.limits)
+        require_some_text(extracted, self.ocr_fallback)
         with _timed(timings, "anonymize"), self.anonymizer.guard():
             anonymized = self.anonymizer.stage.anonymize(extracted)
         if not isinstance(anonymized, AnonymizedText):
@@ -219,7 +239,43 @@ class Pipeline:
         if report is not None:  # rows only: the normalizer never sees text
             with _timed(timings, "normalize"), self.normalizer.guard():
                 report = self.normalizer.stage.normalize(report)
-        return PipelineResult(extracted, anonymized, report, timings, self.stages)
+            report = mark_ocr_rows(
+                report, anonymized.text, extracted.ocr_pages, extracted.page_count
+            )
+        ocr_engine = self.ocr.info if ocr_ran and self.ocr is not None else None
+        return PipelineResult(extracted, anonymized, report, timings, self.stages, ocr_engine)
+
+    def _read_blank_pages(
+        self, pdf: bytes, extracted: ExtractedText, timings: dict[str, float]
+    ) -> tuple[ExtractedText, bool]:
+        """``extracted`` with its blank pages read by the OCR fallback, if it is on and there
+        are any; and whether it ran. The OCR extractor gets those pages only, under the same
+        limits (each extraction its own ``PDF_TIMEOUT_SECONDS``)."""
+        pages = blank_pages(extracted)
+        if self.ocr is None or not pages:
+            return extracted, False
+        with _timed(timings, "ocr"), self.ocr.guard():
+            read = self.ocr.stage.extract(pdf, replace(self.limits, pages=pages))
+        return merge(extracted, read, pages), True
+
+
+def _extractor_stage(
+    settings: EngineSettings, offer: Offer[PdfExtractor], *, lazy: bool
+) -> BuiltStage[PdfExtractor]:
+    """A PDF extractor: in child processes with ``PDF_ISOLATION=process`` (one per concurrent
+    job, started now, or on first use when ``lazy``), else built here."""
+    if settings.pdf_isolation != "process":
+        return build_stage(StageKind.PDF, offer)
+    isolated = IsolatedExtractor(
+        offer.spec.key,
+        processes=settings.worker_concurrency,
+        memory_mb=settings.pdf_memory_limit_mb,
+        load_plugins=settings.bioreport_load_plugins,
+        disable_plugins=settings.bioreport_disable_plugins,
+        wait=False,  # the children start while the other stages are built
+        lazy=lazy,
+    )
+    return BuiltStage[PdfExtractor](isolated, stage_info(StageKind.PDF, offer))
 
 
 @contextmanager

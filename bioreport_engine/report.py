@@ -33,6 +33,9 @@ class Biomarker:
     canonical_reference_low: float | None = None
     canonical_reference_high: float | None = None
     normalization: Normalization | None = None
+    #: Read by OCR from an image (a scanned page): its digits deserve a human's confirmation.
+    #: Set by the engine, never by a stage (see :mod:`bioreport_engine.ocr.rows`).
+    ocr: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,11 @@ class PipelineResult:
     extracted: ExtractedText = field(repr=False)
     anonymized: AnonymizedText
     report: LabReport | None
-    #: Milliseconds spent in each stage: ``extract``, ``anonymize``, ``structure``,
-    #: ``normalize`` (when there were rows).
+    #: Milliseconds spent in each stage: ``extract``, ``ocr`` (when blank pages went to the OCR
+    #: fallback), ``anonymize``, ``structure``, ``normalize`` (when there were rows).
     timings_ms: Mapping[str, float]
     #: The engines that ran, in pipeline order.
     stages: tuple[StageInfo, ...]
+    #: The OCR extractor that read the pages without a text layer (``PDF_OCR_FALLBACK``), when
+    #: it ran; the pages it read are ``extracted.ocr_pages``.
+    ocr_engine: StageInfo | None = None

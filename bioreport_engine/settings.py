@@ -15,6 +15,11 @@ from bioreport_engine.stages import ExtractionLimits
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 NameList = Annotated[tuple[str, ...], NoDecode]
+#: The spellings of a boolean that pydantic accepts, for a setting that is also ``auto``.
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("1", "true", "t", "yes", "y", "on"), "true"),
+    **dict.fromkeys(("0", "false", "f", "no", "n", "off"), "false"),
+}
 
 
 class EngineSettings(BaseSettings):
@@ -60,6 +65,10 @@ class EngineSettings(BaseSettings):
     pdf_isolation: Literal["process", "none"] = "process"
 
     pdf_engine: str = "pdfplumber"
+    #: Pages without a text layer go to the OCR extractor ``pdf_ocr_engine``: ``auto`` when one
+    #: is installed (see :mod:`bioreport_engine.ocr.fallback`).
+    pdf_ocr_fallback: Literal["auto", "true", "false"] = "auto"
+    pdf_ocr_engine: str = "ocr"
     pii_engine: str = "presidio"
     llm_engine: str = "openai"
     norm_engine: str = "catalog"
@@ -71,6 +80,17 @@ class EngineSettings(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("pdf_ocr_fallback", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> Any:
+        """``auto``, or any spelling of a boolean pydantic accepts (``1``, ``yes``, ``on`` …)."""
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, str):
+            word = value.strip().lower()
+            return BOOLEAN_WORDS.get(word, word)
+        return value
 
     @field_validator("bioreport_load_plugins", "bioreport_disable_plugins", mode="before")
     @classmethod

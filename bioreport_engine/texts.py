@@ -5,6 +5,7 @@ one of these objects does not leak a document. The structuring stage accepts onl
 :class:`AnonymizedText`: raw text cannot reach an LLM by mistake.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -35,6 +36,30 @@ class ExtractedText:
     @property
     def char_count(self) -> int:
         return sum(len(page) for page in self.pages)
+
+
+def printed_line(text: str, analyte: str, value_text: str) -> str | None:
+    """The first line of ``text`` that prints ``analyte`` as a whole name (``MCH`` is not the
+    start of ``MCHC``) and ``value_text`` after it, lower-cased with runs of white space as one
+    space, as compared; ``None`` when no line does, or either is empty.
+
+    How a structurer grounds a row in the text it was sent, and how the engine finds the page a
+    row was printed on (to mark the rows read by OCR).
+    """
+    analyte, value = _words(analyte), _words(value_text)
+    if not analyte or not value:
+        return None
+    analyte_pattern = re.compile(rf"(?<!\w){re.escape(analyte)}(?!\w)")
+    value_pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w.])")
+    for line in map(_words, text.splitlines()):
+        found = analyte_pattern.search(line)
+        if found and value_pattern.search(line, found.end()):
+            return line
+    return None
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """``bioreport config``: the effective settings of the engine and its selected stages, after
-the same checks the worker makes before it builds them (exit status 2 lists every problem)."""
+the same checks the worker makes before it builds them (exit status 2 lists every problem),
+and what the settings that depend on the installed plugins came to (``PDF_OCR_FALLBACK=auto``)."""
 
 import argparse
 import json
@@ -42,12 +43,19 @@ def run(args: argparse.Namespace) -> int:
     settings, registry = start(stderr_if(args.json))
     selection = select_stages(settings, registry)  # every problem at once, exit status 2
     view = environment_view(settings)
-    for offer in selection.offers.values():
+    offers = [*selection.offers.values()]
+    if selection.ocr.offer is not None:
+        offers.append(selection.ocr.offer)
+    for offer in offers:
         if offer.spec.settings is not None:
             view.update(environment_view(load_settings(offer.spec.settings)))
+    # Lines of their own, not values: the output stays valid as a .env file.
+    effective = {"PDF_OCR_FALLBACK": selection.ocr.reason}
     if args.json:
-        print(json.dumps(view, indent=2))
+        print(json.dumps({**view, "effective": effective}, indent=2))
     else:
         for name, value in view.items():
             print(f"{name}={'' if value is None else value}")
+        for name, meaning in effective.items():
+            print(f"# {name}: {meaning}")
     return 0

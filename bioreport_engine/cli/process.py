@@ -34,11 +34,15 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def result_view(result: "PipelineResult", show_raw: bool) -> dict[str, Any]:
+    engines = {info.kind.value: info for info in result.stages}
+    if result.ocr_engine is not None:
+        engines["ocr"] = result.ocr_engine
     view: dict[str, Any] = {
         "page_count": result.extracted.page_count,
+        "ocr_pages": sorted(result.extracted.ocr_pages),
         "engines": {
-            info.kind.value: f"{info.name} ({info.distribution} {info.version})"
-            for info in result.stages
+            kind: f"{info.name} ({info.distribution} {info.version})"
+            for kind, info in engines.items()
         },
         "anonymized_text": result.anonymized.text,
         "entities": dict(result.anonymized.entity_counts),
@@ -92,15 +96,19 @@ def print_text(entry: dict[str, Any]) -> None:
     report = entry["report"]
     rows = "not structured" if report is None else f"{len(report['biomarkers'])} biomarkers"
     timings = ", ".join(f"{stage} {ms:.0f} ms" for stage, ms in entry["timings"].items())
+    ocr = f" ({len(entry['ocr_pages'])} read by OCR)" if entry["ocr_pages"] else ""
     print(
-        f"{entry['file']}: {entry['page_count']} pages, "
+        f"{entry['file']}: {entry['page_count']} pages{ocr}, "
         f"{sum(entry['entities'].values())} entities removed, {rows} ({timings})"
     )
     if entry.get("raw_text") is not None:
         print("--- raw text ---", entry["raw_text"], sep="\n")
     print("--- anonymized text ---", entry["anonymized_text"], sep="\n")
     for row in [] if report is None else report["biomarkers"]:
-        print(f"  {row['analyte']}: {row['value_text']} {row['unit'] or ''} {row['flag'] or ''}")
+        ocr = "  [OCR: confirm]" if row["ocr"] else ""
+        print(
+            f"  {row['analyte']}: {row['value_text']} {row['unit'] or ''} {row['flag'] or ''}{ocr}"
+        )
 
 
 def show(entry: dict[str, Any], as_json: bool) -> None:

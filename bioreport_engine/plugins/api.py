@@ -12,8 +12,10 @@ import operator
 import re
 from collections.abc import Callable
 
-PLUGIN_API_VERSION = "1.0"
-"""What ``bioreport_engine`` exports to plugins (see docs/plugins.md)."""
+PLUGIN_API_VERSION = "1.1"
+"""What ``bioreport_engine`` exports to plugins (see docs/plugins.md). 1.1: ``printed_line``,
+``Biomarker.ocr``, ``ExtractionLimits.pages``, ``ExtractedText.ocr_pages``; extractors return
+pages without a text layer blank (the engine decides, after the OCR fallback)."""
 
 API_ATTRIBUTE = "BIOREPORT_API"
 

@@ -21,7 +21,13 @@ def test_migrate_is_idempotent(pg: ScratchDatabase) -> None:
 def test_the_migrations_in_order() -> None:
     """A new migration is a new file: an applied one is never edited (noxfile's prod_image
     checks the same list in the built wheel)."""
-    assert [m.version for m in available_migrations()] == ["0001", "0002", "0003", "0004"]
+    assert [m.version for m in available_migrations()] == [
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "0005",
+    ]
 
 
 @pytest.fixture
@@ -57,6 +63,41 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(scratch_databas
     with Database(scratch_database).connect() as conn:
         row = conn.execute("SELECT count(*) AS n FROM rate_limits").fetchone()
     assert row is not None and row["n"] == 1
+
+
+def test_results_of_the_previous_release_are_upgraded_without_the_ocr_marker(
+    scratch_database: str,
+) -> None:
+    """Rows written before 0005 were all read from a text layer: ``ocr`` is false for them, and
+    their document read no page by OCR."""
+    with Database(scratch_database).connect() as conn:
+        migrate(conn)
+        conn.execute("DELETE FROM bioreport_schema_migrations WHERE version = '0005'")
+        conn.execute("DROP INDEX biomarker_results_ocr")
+        conn.execute("ALTER TABLE biomarker_results DROP COLUMN ocr")
+        conn.execute("ALTER TABLE document_results DROP COLUMN ocr_page_count")
+        conn.execute(
+            """INSERT INTO uploaded_documents (id, storage_path, original_filename, size_bytes)
+               VALUES (1, 'a.pdf', 'a.pdf', 1)"""
+        )
+        conn.execute(
+            """INSERT INTO document_results (id, uploaded_document_id, engines, page_count,
+                   raw_char_count, anonymized_char_count)
+               VALUES (1, 1, '{}', 1, 10, 10)"""
+        )
+        conn.execute(
+            """INSERT INTO biomarker_results (document_result_id, uploaded_document_id,
+                   position, analyte, value_text)
+               VALUES (1, 1, 1, 'Glucose', '105')"""
+        )
+        conn.commit()
+        assert [m.version for m in migrate(conn)] == ["0005"]
+        conn.commit()
+        row = conn.execute(
+            """SELECT b.ocr, d.ocr_page_count FROM biomarker_results b
+               JOIN document_results d ON d.id = b.document_result_id"""
+        ).fetchone()
+    assert row == {"ocr": False, "ocr_page_count": 0}
 
 
 def test_concurrent_migrators_apply_each_migration_once(pg: ScratchDatabase) -> None:

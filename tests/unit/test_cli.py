@@ -23,7 +23,7 @@ def test_unknown_engine_exits_with_one_paragraph_listing_installed_engines() -> 
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("bioreport: PDF_ENGINE='nonexistent' is not installed. ")
-    assert "Installed PDF engines: example-text" in done.stderr
+    assert "Installed PDF engines: example-ocr, example-text, " in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
@@ -44,6 +44,46 @@ def test_config_masks_secrets() -> None:
 def test_config_json() -> None:
     done = run_cli("config", "--json", env=TOY)
     assert json.loads(done.stdout)["MAX_JOB_ATTEMPTS"] == "3"
+
+
+def test_config_says_whether_the_ocr_fallback_is_on_and_why() -> None:
+    on = run_cli("config", env={**TOY, "PDF_OCR_ENGINE": "example-ocr"})
+    assert on.returncode == 0, on.stderr
+    assert "PDF_OCR_FALLBACK=auto" in on.stdout.splitlines()
+    assert (
+        "# PDF_OCR_FALLBACK: on: PDF_OCR_FALLBACK=auto, PDF_OCR_ENGINE='example-ocr' "
+        "(bioreport-plugin-example "
+    ) in on.stdout
+    off = run_cli("config", "--json", env={**TOY, "PDF_OCR_ENGINE": "nothing-here"})
+    assert json.loads(off.stdout)["effective"]["PDF_OCR_FALLBACK"] == (
+        "off: PDF_OCR_FALLBACK=auto, and no PDF engine 'nothing-here' (PDF_OCR_ENGINE) is installed"
+    )
+
+
+def test_config_refuses_an_ocr_fallback_without_its_engine() -> None:
+    env = {**TOY, "PDF_OCR_FALLBACK": "true", "PDF_OCR_ENGINE": "nothing-here"}
+    done = run_cli("config", env=env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(
+        "bioreport: PDF_OCR_FALLBACK=true needs the OCR extractor PDF_OCR_ENGINE='nothing-here', "
+        "which is not installed. Installed PDF engines: example-ocr, example-text, "
+    )
+
+
+def test_process_reads_the_scanned_pages_by_ocr_and_marks_their_rows(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("Name: Jane Roe\nSodium  140  mmol/L\n\f#image\nGlucose  105  mg/dL\n")
+    env = {**TOY, "LLM_ENGINE": "example-rows", "PDF_OCR_ENGINE": "example-ocr"}
+    done = run_cli("process", "--json", str(mixed), env=env)
+    assert done.returncode == 0, done.stderr
+    entry = json.loads(done.stdout)
+    assert entry["ocr_pages"] == [1]
+    assert entry["engines"]["ocr"].startswith("example-ocr (bioreport-plugin-example ")
+    rows = [(row["analyte"], row["ocr"]) for row in entry["report"]["biomarkers"]]
+    assert rows == [("Sodium", False), ("Glucose", True)]
+    text = run_cli("process", str(mixed), env=env)
+    assert "2 pages (1 read by OCR)" in text.stdout
+    assert "Glucose: 105 mg/dL   [OCR: confirm]" in text.stdout
 
 
 def test_process_json_one_line_per_file_and_failures_say_which(tmp_path: Path) -> None:

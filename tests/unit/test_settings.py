@@ -33,6 +33,8 @@ EVERY_FIELD = {
     "PDF_MAX_CHARS": ("100000", 100000),
     "PDF_ISOLATION": ("none", "none"),
     "PDF_ENGINE": ("pymupdf", "pymupdf"),
+    "PDF_OCR_FALLBACK": ("Yes", "true"),
+    "PDF_OCR_ENGINE": ("tesseract", "tesseract"),
     "PII_ENGINE": ("other", "other"),
     "LLM_ENGINE": ("none", "none"),
     "NORM_ENGINE": ("none", "none"),
@@ -103,6 +105,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml': expected 'text' or 'json'"),
         ("JOB_POLL_INTERVAL_SECONDS", "-1", "JOB_POLL_INTERVAL_SECONDS='-1'"),
         ("JOB_HEARTBEAT_SECONDS", "250", "JOB_HEARTBEAT_SECONDS=250 must be at most a third"),
+        ("PDF_OCR_FALLBACK", "maybe", "PDF_OCR_FALLBACK='maybe': expected 'auto', 'true' or"),
     ],
 )
 def test_invalid_values_name_the_variable(
@@ -145,6 +148,19 @@ def test_env_example_lists_every_engine_setting_with_its_default() -> None:
         value = getattr(defaults, name)
         if isinstance(value, str | int | float):
             assert type(value)(lines[name.upper()]) == value, name.upper()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("auto", "auto"), (" AUTO", "auto"), ("1", "true"), ("on", "true"), ("False", "false")],
+)
+def test_the_ocr_fallback_is_auto_or_a_boolean(
+    raw: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings(EngineSettings).pdf_ocr_fallback == "auto"  # the default
+    monkeypatch.setenv("PDF_OCR_FALLBACK", raw)
+    assert load_settings(EngineSettings).pdf_ocr_fallback == expected
+    assert EngineSettings(pdf_ocr_fallback=True).pdf_ocr_fallback == "true"
 
 
 def test_empty_values_mean_the_default(tmp_path: Path) -> None:

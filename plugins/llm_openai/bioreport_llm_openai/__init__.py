@@ -7,7 +7,7 @@ from bioreport_engine import StageSpec, Structurer, hookimpl
 from bioreport_llm_openai.settings import OpenAISettings
 
 #: The versions of the public plugin API (bioreport_engine) this plugin works with.
-BIOREPORT_API = ">=1.0,<2"
+BIOREPORT_API = ">=1.1,<2"
 
 
 def _build() -> Structurer:

@@ -4,7 +4,7 @@ never from the model's opinion."""
 
 import re
 
-from bioreport_engine import Biomarker, Flag
+from bioreport_engine import Biomarker, Flag, printed_line
 from bioreport_llm_openai.schema import Row
 
 RANGE = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s?[-–]\s?(-?\d+(?:\.\d+)?)(?![\d.])")
@@ -20,34 +20,17 @@ FLAGS: dict[str, Flag] = {
 }
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
 def ground(rows: list[Row], text: str) -> tuple[list[Biomarker], int]:
     """The grounded rows as biomarkers, and how many rows were dropped."""
-    lines = [_words(line) for line in text.splitlines()]
     kept: list[Biomarker] = []
     for row in rows:
-        line = _line_of(row, lines)
+        # The analyte as a whole name ("MCH" is not the start of the "MCHC" line), the value
+        # after it on the same line.
+        line = printed_line(text, row.analyte, row.value_text)
         if line is None:
             continue
         kept.append(_biomarker(row, line))
     return kept, len(rows) - len(kept)
-
-
-def _line_of(row: Row, lines: list[str]) -> str | None:
-    analyte, value = _words(row.analyte), row.value_text.strip().lower()
-    if not analyte or not value:
-        return None
-    value_pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w.])")
-    # The analyte as a whole name: "MCH" is not the start of the "MCHC" line.
-    analyte_pattern = re.compile(rf"(?<!\w){re.escape(analyte)}(?!\w)")
-    for line in lines:
-        found = analyte_pattern.search(line)
-        if found and value_pattern.search(line, found.end()):
-            return line
-    return None
 
 
 def _biomarker(row: Row, line: str) -> Biomarker:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from bioreport_engine import PdfExtractor, StageSpec, hookimpl
 
 #: The versions of the public plugin API (bioreport_engine) this plugin works with.
-BIOREPORT_API = ">=1.0,<2"
+BIOREPORT_API = ">=1.1,<2"
 
 
 def _build() -> PdfExtractor:

@@ -19,7 +19,6 @@ from bioreport_engine import (
     check_page_count,
     collect_pages,
     require_pdf,
-    require_text,
 )
 
 LIBRARY = f"pdfplumber {pdfplumber.__version__}"
@@ -37,7 +36,6 @@ class PdfplumberExtractor:
             raise PermanentError(_describe(cause)) from None
         except (PSException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
             raise PermanentError(_describe(exc)) from None
-        require_text(pages)
         return ExtractedText(pages, library=LIBRARY)
 
     def _pages(self, pdf: bytes, limits: ExtractionLimits) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ from bioreport_engine import (
     check_page_count,
     collect_pages,
     require_pdf,
-    require_text,
 )
 
 LIBRARY = f"pymupdf {pymupdf.VersionBind}"
@@ -37,7 +36,6 @@ class PymupdfExtractor:
                 pages = collect_pages(texts, limits)  # stops at PDF_MAX_CHARS, page by page
             except (RuntimeError, ValueError):  # a broken object or stream inside a page
                 raise PermanentError("the PDF is corrupt or truncated") from None
-        require_text(pages)
         return ExtractedText(pages, library=LIBRARY)
 
 

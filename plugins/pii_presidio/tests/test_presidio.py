@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate_report
-from bioreport_engine import AnonymizedText, ConfigurationError
+from bioreport_engine import PAGE_SEPARATOR, AnonymizedText, ConfigurationError
 from bioreport_engine.testing import discover, run_cli
 from bioreport_engine.testing.rows import rows_intact
 
@@ -117,6 +117,16 @@ def test_collection_and_report_dates_stay(anonymize: Anonymize) -> None:
     result = anonymize(text).text
     assert "07/22/2023 08:30" in result and "07/24/2023" in result
     assert "1972" not in result
+
+
+def test_pages_stay_apart_a_blank_one_included(
+    anonymize_pages: Callable[[tuple[str, ...]], AnonymizedText],
+) -> None:
+    """The engine finds each row's page by these separators, to mark the rows read by OCR."""
+    pages = ("Patient: Maria Gonzalez\nGlucose 105 mg/dL 70-99", "", "Sodium 140 mmol/L 135-145")
+    parts = anonymize_pages(pages).text.split(PAGE_SEPARATOR)
+    assert len(parts) == 3 and parts[1].strip() == ""
+    assert "Glucose 105 mg/dL" in parts[0] and "Sodium 140 mmol/L" in parts[2]
 
 
 def test_counts_only_never_values(anonymize: Anonymize) -> None:

@@ -2,7 +2,11 @@
 
 - ``PDF_ENGINE=example-text``: decodes the file as UTF-8 text; form feeds separate pages.
   For reliability tests, a line ``#sleep SECONDS`` makes it take that long and a line
-  ``#crash`` kills the whole process (as a segfault or the OOM killer would).
+  ``#crash`` kills the whole process (as a segfault or the OOM killer would). A page whose first
+  line is ``#image`` stands for a scanned page: it comes out blank, as it has no text layer.
+- ``PDF_ENGINE=example-ocr``: reads the ``#image`` pages too, as an OCR extractor reads scans
+  (only ``limits.pages`` when given; it reports them in ``ocr_pages``): the OCR fallback's
+  engine in tests, with ``PDF_OCR_ENGINE=example-ocr``.
 - ``PII_ENGINE=example-mask``: replaces the value of labelled lines (``Patient:``, ``DOB:``,
   ``MRN:``, ``Email:``, ``Phone:``, ``Address:``…).
 - ``LLM_ENGINE=example-rows``: turns ``Analyte  value  [H|L]  unit  [H|L]  [low - high]`` lines
@@ -56,17 +60,38 @@ FLAGS: dict[str | None, Flag] = {"H": "H", "L": "L"}
 DIRECTIVE = re.compile(r"^#(?P<command>sleep|crash)[ \t]*(?P<argument>[0-9.]*)[ \t]*$", re.M)
 
 
+#: The first line of a page that stands for a scan: no text layer.
+IMAGE = "#image\n"
+
+
+def _pages(pdf: bytes) -> list[str]:
+    """The file's pages, after obeying its ``#sleep``/``#crash`` lines."""
+    try:
+        text = pdf.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PermanentError("not a text file: the example-text engine reads UTF-8") from None
+    for directive in DIRECTIVE.finditer(text):
+        if directive["command"] == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(float(directive["argument"] or 0))
+    return text.split("\f")
+
+
 class TextExtractor:
     def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
-        try:
-            text = pdf.decode("utf-8")
-        except UnicodeDecodeError:
-            raise PermanentError("not a text file: the example-text engine reads UTF-8") from None
-        for directive in DIRECTIVE.finditer(text):
-            if directive["command"] == "crash":
-                os.kill(os.getpid(), signal.SIGKILL)
-            time.sleep(float(directive["argument"] or 0))
-        return ExtractedText(tuple(text.split("\f")), library="example-text 1.0.0")
+        pages = ("" if page.startswith(IMAGE) else page for page in _pages(pdf))
+        return ExtractedText(tuple(pages), library="example-text 1.0.0")
+
+
+class ImageReader:
+    """Reads every page, ``#image`` ones included, as OCR would."""
+
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
+        pages = _pages(pdf)
+        wanted = set(range(len(pages)) if limits.pages is None else limits.pages)
+        texts = (page.removeprefix(IMAGE) if n in wanted else "" for n, page in enumerate(pages))
+        read = frozenset(n for n in wanted if n < len(pages))
+        return ExtractedText(tuple(texts), library="example-ocr 1.0.0", ocr_pages=read)
 
 
 class LabelMasker:
@@ -111,7 +136,10 @@ class GlucoseCoder:
 
 @hookimpl
 def bioreport_pdf_extractors() -> Iterable[StageSpec[PdfExtractor]]:
-    return [StageSpec("example-text", TextExtractor, summary="toy: reads UTF-8 text files")]
+    return [
+        StageSpec("example-text", TextExtractor, summary="toy: reads UTF-8 text files"),
+        StageSpec("example-ocr", ImageReader, summary="toy: reads '#image' pages too, as OCR"),
+    ]
 
 
 @hookimpl
