@@ -43,7 +43,7 @@ def bare_sql(conninfo: str, root: Path, jobs: int) -> Drain:
     with psycopg.connect(conninfo) as conn:
         started = time.perf_counter()
         while True:
-            row = conn.execute(CLAIM_NEXT.encode(), {"worker": "bare", "limit": 1}).fetchone()
+            row = conn.execute(CLAIM_NEXT.encode(), {"worker": "bare", "limit": 1, "charged": 1}).fetchone()
             conn.commit()
             if row is None:
                 break

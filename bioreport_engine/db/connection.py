@@ -34,7 +34,13 @@ class Database:
             # Every write of the worker is idempotent or recoverable: a claim lost in a server
             # crash leaves the job pending, a lost "done" leaves it to lease recovery and a
             # rerun that replaces its results. So commits need not wait for the disk.
-            make_conninfo(conninfo, options="-c synchronous_commit=off"),
+            # The statements psycopg prepares (from a connection's fifth run of one) keep their
+            # generic plan: left to choose, PostgreSQL planned the job-finishing statement
+            # afresh at every run, which took as long as running it (every statement here is
+            # an index lookup either way).
+            make_conninfo(
+                conninfo, options="-c synchronous_commit=off -c plan_cache_mode=force_generic_plan"
+            ),
             min_size=1,
             max_size=max_size,
             kwargs={"row_factory": dict_row},

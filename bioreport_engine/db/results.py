@@ -45,18 +45,43 @@ BIOMARKER_COLUMNS: tuple[tuple[str, str], ...] = (
 CONVERT: dict[str, Callable[[Any], object]] = {"text": str, "float8": float, "boolean": bool}
 
 
+#: The document row's columns beside its keys, each given by the parameter of the same name.
+DOCUMENT_COLUMNS = (
+    "engines",
+    "page_count",
+    "raw_char_count",
+    "anonymized_char_count",
+    "entity_counts",
+    "anonymized_text",
+    "report",
+    "timings_ms",
+)
+
+
+def _updates(names: Sequence[str]) -> str:
+    return ", ".join(f"{name} = excluded.{name}" for name in names)
+
+
+def _document_cte() -> str:
+    values = ", ".join(f"%({name})s" for name in DOCUMENT_COLUMNS)
+    return f"""document AS (
+    INSERT INTO document_results (uploaded_document_id, job_id, {", ".join(DOCUMENT_COLUMNS)})
+    SELECT finished.uploaded_document_id, finished.id, {values} FROM finished
+    ON CONFLICT (uploaded_document_id) DO UPDATE SET
+        job_id = excluded.job_id, {_updates(DOCUMENT_COLUMNS)}, updated_at = now()
+    RETURNING id, uploaded_document_id)"""
+
+
 def _biomarkers_cte() -> str:
-    names = ", ".join(name for name, _ in BIOMARKER_COLUMNS)
-    given = ", ".join(f"given.{name}" for name, _ in BIOMARKER_COLUMNS)
-    arrays = ", ".join(f"%(biomarker_{name})s::{kind}[]" for name, kind in BIOMARKER_COLUMNS)
-    updates = ", ".join(f"{name} = excluded.{name}" for name, _ in BIOMARKER_COLUMNS)
+    names = [name for name, _ in BIOMARKER_COLUMNS]
+    arrays = ", ".join(f"%(b_{name})s::{kind}[]" for name, kind in BIOMARKER_COLUMNS)
     return f"""biomarkers AS (
     INSERT INTO biomarker_results (
-        document_result_id, uploaded_document_id, position, {names})
-    SELECT document.id, document.uploaded_document_id, given.position, {given}
-    FROM document, unnest({arrays}) WITH ORDINALITY AS given({names}, position)
+        document_result_id, uploaded_document_id, {", ".join(names)}, position)
+    SELECT document.id, document.uploaded_document_id, given.*
+    FROM document, unnest({arrays}) WITH ORDINALITY AS given
     ON CONFLICT (uploaded_document_id, position) DO UPDATE SET
-        document_result_id = excluded.document_result_id, {updates})"""
+        document_result_id = excluded.document_result_id, {_updates(names)})"""
 
 
 #: Upsert the document's row and its biomarker rows by position, and drop the rows of an
@@ -64,20 +89,7 @@ def _biomarkers_cte() -> str:
 #: new ones would not do: the unique (document, position) index is checked row by row, before
 #: the DELETE of the same statement is seen.) The two parts touch disjoint rows.
 RESULT_CTES = f"""
-document AS (
-    INSERT INTO document_results (
-        uploaded_document_id, job_id, engines, page_count, raw_char_count,
-        anonymized_char_count, entity_counts, anonymized_text, report, timings_ms)
-    SELECT finished.uploaded_document_id, finished.id, %(engines)s, %(page_count)s,
-        %(raw_chars)s, %(anonymized_chars)s, %(entities)s, %(text)s, %(report)s, %(timings)s
-    FROM finished
-    ON CONFLICT (uploaded_document_id) DO UPDATE SET
-        job_id = excluded.job_id, engines = excluded.engines, page_count = excluded.page_count,
-        raw_char_count = excluded.raw_char_count,
-        anonymized_char_count = excluded.anonymized_char_count,
-        entity_counts = excluded.entity_counts, anonymized_text = excluded.anonymized_text,
-        report = excluded.report, timings_ms = excluded.timings_ms, updated_at = now()
-    RETURNING id, uploaded_document_id),
+{_document_cte()},
 cleared AS (
     DELETE FROM biomarker_results AS old USING finished
     WHERE old.uploaded_document_id = finished.uploaded_document_id
@@ -99,20 +111,22 @@ def result_parameters(result: PipelineResult, store_text: bool) -> dict[str, obj
     return {
         "engines": Jsonb(engines),
         "page_count": result.extracted.page_count,
-        "raw_chars": result.extracted.char_count,
-        "anonymized_chars": result.anonymized.char_count,
-        "entities": Jsonb(dict(result.anonymized.entity_counts)),
-        "text": result.anonymized.text if store_text else None,
+        "raw_char_count": result.extracted.char_count,
+        "anonymized_char_count": result.anonymized.char_count,
+        "entity_counts": Jsonb(dict(result.anonymized.entity_counts)),
+        "anonymized_text": result.anonymized.text if store_text else None,
         "report": None if result.report is None else Jsonb(result.report.to_dict()),
-        "timings": Jsonb(dict(result.timings_ms)),
+        "timings_ms": Jsonb(dict(result.timings_ms)),
         "biomarker_count": len(biomarkers),
         **_columns(biomarkers),
     }
 
 
-def _columns(biomarkers: Sequence[Biomarker]) -> dict[str, list[object]]:
+def _columns(biomarkers: Sequence[Biomarker]) -> dict[str, list[object] | None]:
+    """One array per column; ``NULL`` for a report without rows (unnest gives no row either
+    way, and a NULL costs nothing to send)."""
     return {
-        f"biomarker_{name}": [_typed(getattr(b, name), kind) for b in biomarkers]
+        f"b_{name}": [_typed(getattr(b, name), kind) for b in biomarkers] if biomarkers else None
         for name, kind in BIOMARKER_COLUMNS
     }
 
