@@ -10,7 +10,14 @@ import psycopg
 
 from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
-from bioreport_engine.db.jobs import NO_FOLLOW, Follow, Handover, JobRecord, JobRepository, LeaseLost
+from bioreport_engine.db.jobs import (
+    NO_FOLLOW,
+    Follow,
+    Handover,
+    JobRecord,
+    JobRepository,
+    LeaseLost,
+)
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.log import Log
 from bioreport_engine.metrics import JOBS, LLM_ROWS_DROPPED, RETRIES, STAGE_SECONDS

@@ -226,6 +226,7 @@ class Worker:
         """The slot's next job and next held job, from what the finishing statement returned;
         a held job that was not started (stopping, or lost) and any surplus are released."""
         spare = [job for job in handover.claimed if not job.charged]
+        upcoming: JobRecord | None
         if handover.started is not None:
             upcoming = handover.started
         else:
