@@ -62,8 +62,9 @@ class JobRunner:
         #: and run again elsewhere, so this result no longer matters).
         self.write_deadline_seconds = write_deadline_seconds
 
-    def run(self, job: JobRecord, then: Follow = NO_FOLLOW) -> Step:
-        """Run ``job`` and record its outcome together with ``then`` (the slot's next jobs)."""
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
+        """Run ``job`` and record its outcome together with ``then()``: what the slot claims
+        next, asked when the outcome is written (a worker stopping meanwhile claims nothing)."""
         context = {"job_id": job.id, "document_id": job.uploaded_document_id}
         started = time.perf_counter()
         try:
@@ -72,7 +73,7 @@ class JobRunner:
             step = self._handle_failure(job, exc, then)
         else:
             step = self._record(
-                lambda: self.jobs.mark_done(job, result, self.store_text, then), job
+                lambda: self.jobs.mark_done(job, result, self.store_text, then()), job
             )
             if step.outcome is Outcome.DONE:
                 context["biomarkers"] = _biomarker_count(result)
@@ -93,14 +94,14 @@ class JobRunner:
         )
         return self.pipeline.run(pdf)
 
-    def _handle_failure(self, job: JobRecord, exc: Exception, then: Follow) -> Step:
+    def _handle_failure(self, job: JobRecord, exc: Exception, then: Callable[[], Follow]) -> Step:
         if isinstance(exc, psycopg.Error):  # its text may quote values: keep only the type
             exc = TransientError(f"database error while loading the job ({type(exc).__name__})")
         verdict = self.policy.decide(exc, job.attempts)
         if verdict.decision is Decision.FAIL:
             Log.warning("job failing", job_id=job.id, error=verdict.error)
             return self._record(
-                lambda: self.jobs.mark_failed(job, verdict.error, then), job, Outcome.FAILED
+                lambda: self.jobs.mark_failed(job, verdict.error, then()), job, Outcome.FAILED
             )
         Log.warning(
             "job will be retried",
@@ -109,7 +110,7 @@ class JobRunner:
             retry_in_s=round(verdict.delay_seconds, 1),
         )
         retry = lambda: self.jobs.retry_later(  # noqa: E731
-            job, verdict.error, verdict.delay_seconds, then
+            job, verdict.error, verdict.delay_seconds, then()
         )
         return self._record(retry, job, Outcome.RETRY)
 

@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from types import FrameType
 from typing import Protocol
 
@@ -43,7 +44,7 @@ class JobSource(Protocol):
 
 
 class Runner(Protocol):
-    def run(self, job: JobRecord, then: Follow = ...) -> Step: ...
+    def run(self, job: JobRecord, then: Callable[[], Follow] = ...) -> Step: ...
 
 
 class Worker:
@@ -197,7 +198,7 @@ class Worker:
         try:
             while current is not None:
                 try:
-                    step = self.runner.run(current, self._follow(held))
+                    step = self.runner.run(current, partial(self._follow, held))
                 except Exception as exc:
                     # The job stays processing and unrefreshed: its lease expires and it is
                     # recovered (and a prefetched one, uncharged).

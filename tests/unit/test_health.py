@@ -3,7 +3,7 @@ stuck. The loop runs for real in a thread; the clock of the check is moved inste
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -19,7 +19,7 @@ GRACE = 15.0  # max(JOB_POLL_INTERVAL_SECONDS, 10) + 5
 
 
 class Runner:
-    def run(self, job: JobRecord, then: Follow = NO_FOLLOW) -> Step:
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
         return Step(Outcome.DONE)
 
 
@@ -108,7 +108,7 @@ def test_a_loop_draining_its_jobs_on_shutdown_is_alive_for_the_grace_period() ->
     release = threading.Event()
 
     class Slow:
-        def run(self, job: JobRecord, then: Follow = NO_FOLLOW) -> Step:
+        def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
             release.wait(10)
             return Step(Outcome.DONE)
 

@@ -1,6 +1,7 @@
 """The task card's poll-loop tests, with a fake queue and runner."""
 
 import threading
+from collections.abc import Callable
 
 from bioreport_engine.db.jobs import NO_FOLLOW, Follow, JobRecord
 from bioreport_engine.worker.runner import Outcome, Step
@@ -31,7 +32,7 @@ class RecordingRunner:
     def __init__(self) -> None:
         self.ran: list[JobRecord] = []
 
-    def run(self, job: JobRecord, then: Follow = NO_FOLLOW) -> Step:
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
         self.ran.append(job)
         return Step(Outcome.DONE)
 
@@ -79,7 +80,7 @@ def test_runs_up_to_concurrency_jobs_at_once() -> None:
     seen: list[int] = []
 
     class Blocking:
-        def run(self, job: JobRecord, then: Follow = NO_FOLLOW) -> Step:
+        def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
             seen.append(job.id)
             running.release()
             release.wait(5)
