@@ -5,8 +5,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 import psycopg
+from prometheus_client import Counter, Histogram
 
 from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
@@ -78,7 +80,7 @@ class JobRunner:
             if step.outcome is Outcome.DONE:
                 context["biomarkers"] = _biomarker_count(result)
                 _observe(result)
-        JOBS.labels(step.outcome.value).inc()
+        _jobs_ending(step.outcome).inc()
         if step.outcome is Outcome.RETRY:
             RETRIES.inc()
         elapsed_ms = round((time.perf_counter() - started) * 1000)
@@ -147,8 +149,20 @@ def _biomarker_count(result: PipelineResult) -> int:
     return 0 if result.report is None else len(result.report.biomarkers)
 
 
+@cache
+def _jobs_ending(outcome: Outcome) -> Counter:
+    """The labelled counter, looked up once per outcome (a lookup costs as much as a no-op
+    job's whole pipeline stage)."""
+    return JOBS.labels(outcome.value)
+
+
+@cache
+def _stage_seconds(stage: str) -> Histogram:
+    return STAGE_SECONDS.labels(stage)
+
+
 def _observe(result: PipelineResult) -> None:
     for stage, ms in result.timings_ms.items():
-        STAGE_SECONDS.labels(stage).observe(ms / 1000)
+        _stage_seconds(stage).observe(ms / 1000)
     if result.report is not None and result.report.ungrounded_rows:
         LLM_ROWS_DROPPED.inc(result.report.ungrounded_rows)
