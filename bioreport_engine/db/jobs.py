@@ -3,6 +3,12 @@
 The claim is one statement that commits at once; no transaction stays open while a job runs.
 Every write that finishes a job checks that this worker still owns it (``status`` and
 ``locked_by``), so a worker that lost its lease cannot overwrite another worker's outcome.
+
+Finishing a job is one statement too (:func:`handover_statement`): the ownership-checked update,
+the result rows (a data-modifying CTE reading the update's output, so nothing is written for a
+job this worker lost) and the claim of the slot's next job, as River's complete-and-fetch. Each
+runs in autocommit, one round trip per job: with ``BEGIN`` and ``COMMIT`` sent apart, and the
+result rows in a pipeline of their own, a busy slot used to wait for six.
 """
 
 from dataclasses import dataclass, replace
