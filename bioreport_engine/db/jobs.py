@@ -8,7 +8,7 @@ Finishing a job is one statement too (:func:`handover_statement`): the ownership
 the result rows (a data-modifying CTE reading the update's output, so nothing is written for a
 job this worker lost) and the claim of the slot's next job, as River's complete-and-fetch. Each
 runs in autocommit, one round trip per job: with ``BEGIN`` and ``COMMIT`` sent apart, and the
-result rows in a pipeline of their own, a busy slot used to wait for six.
+result rows in a pipeline of their own, a busy slot used to wait for seven.
 """
 
 from dataclasses import dataclass, replace
