@@ -51,6 +51,7 @@ PYTHON = python_312()
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 LINT_DEPS = nox.project.dependency_groups(PYPROJECT, "lint")
+BENCH_DEPS = nox.project.dependency_groups(PYPROJECT, "bench")
 
 
 def install_project(session: nox.Session, *extra: str) -> None:
@@ -114,8 +115,9 @@ def plugin_tests(session: nox.Session, plugin: str) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format) and mypy --strict over the engine, every plugin and the tests."""
-    install_project(session, *TEST_DEPS, *LINT_DEPS)
+    """ruff (lint and format) and mypy --strict over the engine, every plugin and the tests
+    (and the benchmarks, with the peers they import)."""
+    install_project(session, *TEST_DEPS, *LINT_DEPS, *BENCH_DEPS)
     checks = {
         "ruff check": ("ruff", "check", "."),
         "ruff format": ("ruff", "format", "--check", "."),
@@ -244,6 +246,23 @@ def check_ocr_run(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Every benchmark side by side in one run: writes benchmarks/RESULTS.md and results.png."""
-    install_project(session, *TEST_DEPS, *nox.project.dependency_groups(PYPROJECT, "bench"))
+    """Every benchmark side by side in one run (the queue's beside pgqueuer and procrastinate):
+    writes benchmarks/RESULTS.md and results.png."""
+    install_project(session, *TEST_DEPS, *BENCH_DEPS)
     session.run("python", "-m", "benchmarks.report", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench_queue(session: nox.Session) -> None:
+    """The queue part of ``bench`` alone, printed: our worker, the bare SQL loops, pgqueuer and
+    procrastinate, interleaved rounds (``-- --jobs 3000 --rounds 2``)."""
+    install_project(session, *TEST_DEPS, *BENCH_DEPS)
+    session.run("python", "-m", "benchmarks.queue", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def profile_drain(session: nox.Session) -> None:
+    """Where a draining worker's time goes: py-spy samples one worker process (1 slot unless
+    ``-- --slots N``) while it drains no-op jobs, and prints the top frames."""
+    install_project(session, *TEST_DEPS, *BENCH_DEPS)
+    session.run("python", "-m", "benchmarks.drain_profile", *session.posargs)

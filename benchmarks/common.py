@@ -31,16 +31,18 @@ NOOP_STAGES = {
 
 
 @contextmanager
-def scratch_database() -> Iterator[tuple[str, dict[str, str]]]:
-    """A migrated database on the machine's server: (conninfo, the engine's DB_* settings)."""
+def scratch_database(migrated: bool = True) -> Iterator[tuple[str, dict[str, str]]]:
+    """A database on the machine's server, migrated unless it is for another system:
+    (conninfo, the engine's DB_* settings)."""
     name = f"bioreport_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     params = {**conninfo_to_dict(ADMIN), "dbname": name}
     conninfo = make_conninfo(**params)  # type: ignore[arg-type]
     try:
-        with Database(conninfo).connect() as conn:
-            migrate(conn)
+        if migrated:
+            with Database(conninfo).connect() as conn:
+                migrate(conn)
         yield (
             conninfo,
             {
@@ -81,10 +83,34 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def count_status(conninfo: str, status: str) -> int:
-    with psycopg.connect(conninfo) as conn:
-        row = conn.execute("SELECT count(*) FROM pdf_jobs WHERE status = %s", (status,)).fetchone()
-    return int(row[0]) if row else 0
+def wait_for_listeners(conninfo: str, count: int, timeout: float = 120) -> None:
+    """Return once ``count`` workers listen for jobs: each has built its pipeline and started
+    (a worker takes seconds to start on a busy machine, and a start during a drain would take
+    the drain's CPU)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query IN ('LISTEN bioreport_jobs', 'SELECT 1')"  # the listener's two
+            ).fetchone()
+            if row is not None and row[0] >= count:
+                return
+            time.sleep(0.1)
+    raise TimeoutError(f"{count} workers did not start within {timeout} s")
+
+
+def wait_until_ended(conninfo: str, jobs: int) -> None:
+    """Return once ``jobs`` jobs are ``done`` or ``failed``. One connection polls every 20 ms:
+    a connection per poll would fork a server process each time, on the cores the drain uses."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT count(*) FROM pdf_jobs WHERE status IN ('done', 'failed')"
+            ).fetchone()
+            if row is not None and row[0] >= jobs:
+                return
+            time.sleep(0.02)
 
 
 def timed_drain(
@@ -95,11 +121,11 @@ def timed_drain(
     seed_noop_jobs(conninfo, root, 0)
     fleet = [start_worker({**settings, "DOCUMENTS_ROOT": str(root)}) for _ in range(processes)]
     try:
-        time.sleep(4)
+        wait_for_listeners(conninfo, processes)
+        time.sleep(1)  # past each worker's first claim
         seed_noop_jobs(conninfo, root, jobs)
         started = time.perf_counter()
-        while count_status(conninfo, "done") + count_status(conninfo, "failed") < jobs:
-            time.sleep(0.02)
+        wait_until_ended(conninfo, jobs)
         return time.perf_counter() - started
     finally:
         for process in fleet:

@@ -45,6 +45,8 @@ class EngineSettings(BaseSettings):
     max_job_attempts: int = Field(3, ge=1, le=100)
     job_poll_interval_seconds: float = Field(5, gt=0, le=3600)
     worker_concurrency: int = Field(1, ge=1, le=256)
+    #: 1: each slot holds its next job while the current one runs (short jobs, far database).
+    worker_prefetch: int = Field(0, ge=0, le=1)
     job_lease_seconds: float = Field(600, ge=2, le=86400)
     job_heartbeat_seconds: float = Field(10, gt=0, le=3600)
     worker_shutdown_grace_seconds: float = Field(30, ge=0, le=3600)

@@ -101,6 +101,7 @@ class WorkerProcess:
             shutdown_grace=settings.worker_shutdown_grace_seconds,
             conninfo=self.db.conninfo,
             claim_timeout=self.db.pool.timeout,
+            prefetch=settings.worker_prefetch > 0,
         )
         self.helpers: tuple[Listener | LeaseKeeper, ...] = (
             Listener(self.db, self.worker.wake),

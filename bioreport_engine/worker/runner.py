@@ -1,14 +1,25 @@
-"""Runs one claimed job: load the PDF, run the pipeline, record the outcome."""
+"""Runs one claimed job: load the PDF, run the pipeline, record the outcome, and bring back the
+slot's next job from the same statement (:class:`~bioreport_engine.db.jobs.Follow`)."""
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 import psycopg
+from prometheus_client import Counter, Histogram
 
 from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
-from bioreport_engine.db.jobs import JobRecord, JobRepository, LeaseLost
+from bioreport_engine.db.jobs import (
+    NO_FOLLOW,
+    Follow,
+    Handover,
+    JobRecord,
+    JobRepository,
+    LeaseLost,
+)
 from bioreport_engine.errors import PermanentError, TransientError
 from bioreport_engine.log import Log
 from bioreport_engine.metrics import JOBS, LLM_ROWS_DROPPED, RETRIES, STAGE_SECONDS
@@ -24,6 +35,14 @@ class Outcome(StrEnum):
     RETRY = "retry"
     FAILED = "failed"
     LOST = "lost"  # another worker owns the job now; this outcome was abandoned
+
+
+@dataclass(frozen=True)
+class Step:
+    """One job's outcome, and what its finishing statement handed the slot next."""
+
+    outcome: Outcome
+    handover: Handover = Handover()
 
 
 class JobRunner:
@@ -45,24 +64,28 @@ class JobRunner:
         #: and run again elsewhere, so this result no longer matters).
         self.write_deadline_seconds = write_deadline_seconds
 
-    def run(self, job: JobRecord) -> Outcome:
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
+        """Run ``job`` and record its outcome together with ``then()``: what the slot claims
+        next, asked when the outcome is written (a worker stopping meanwhile claims nothing)."""
         context = {"job_id": job.id, "document_id": job.uploaded_document_id}
         started = time.perf_counter()
         try:
             result = self.process(job)
         except Exception as exc:
-            outcome = self._handle_failure(job, exc)
+            step = self._handle_failure(job, exc, then)
         else:
-            outcome = self._record(lambda: self.jobs.mark_done(job, result, self.store_text), job)
-            if outcome is Outcome.DONE:
+            step = self._record(
+                lambda: self.jobs.mark_done(job, result, self.store_text, then()), job
+            )
+            if step.outcome is Outcome.DONE:
                 context["biomarkers"] = _biomarker_count(result)
                 _observe(result)
-        JOBS.labels(outcome.value).inc()
-        if outcome is Outcome.RETRY:
+        _jobs_ending(step.outcome).inc()
+        if step.outcome is Outcome.RETRY:
             RETRIES.inc()
         elapsed_ms = round((time.perf_counter() - started) * 1000)
-        Log.info(f"job {outcome.value}", **context, attempt=job.attempts, ms=elapsed_ms)
-        return outcome
+        Log.info(f"job {step.outcome.value}", **context, attempt=job.attempts, ms=elapsed_ms)
+        return step
 
     def process(self, job: JobRecord) -> PipelineResult:
         # The claim fetched the path with the job: None means the document row is gone.
@@ -73,14 +96,14 @@ class JobRunner:
         )
         return self.pipeline.run(pdf)
 
-    def _handle_failure(self, job: JobRecord, exc: Exception) -> Outcome:
+    def _handle_failure(self, job: JobRecord, exc: Exception, then: Callable[[], Follow]) -> Step:
         if isinstance(exc, psycopg.Error):  # its text may quote values: keep only the type
             exc = TransientError(f"database error while loading the job ({type(exc).__name__})")
         verdict = self.policy.decide(exc, job.attempts)
         if verdict.decision is Decision.FAIL:
             Log.warning("job failing", job_id=job.id, error=verdict.error)
             return self._record(
-                lambda: self.jobs.mark_failed(job, verdict.error), job, Outcome.FAILED
+                lambda: self.jobs.mark_failed(job, verdict.error, then()), job, Outcome.FAILED
             )
         Log.warning(
             "job will be retried",
@@ -88,12 +111,14 @@ class JobRunner:
             error=verdict.error,
             retry_in_s=round(verdict.delay_seconds, 1),
         )
-        retry = lambda: self.jobs.retry_later(job, verdict.error, verdict.delay_seconds)  # noqa: E731
+        retry = lambda: self.jobs.retry_later(  # noqa: E731
+            job, verdict.error, verdict.delay_seconds, then()
+        )
         return self._record(retry, job, Outcome.RETRY)
 
     def _record(
-        self, write: Callable[[], None], job: JobRecord, outcome: Outcome = Outcome.DONE
-    ) -> Outcome:
+        self, write: Callable[[], Handover], job: JobRecord, outcome: Outcome = Outcome.DONE
+    ) -> Step:
         """Write an outcome, retrying while the database is unreachable.
 
         If it does not come back in time, the job stays ``processing``; its lease expires and
@@ -103,11 +128,10 @@ class JobRunner:
         deadline = time.monotonic() + self.write_deadline_seconds
         while True:
             try:
-                write()
-                return outcome
-            except LeaseLost:
+                return Step(outcome, write())
+            except LeaseLost as lost:
                 Log.warning("job lost to another worker; result abandoned", job_id=job.id)
-                return Outcome.LOST
+                return Step(Outcome.LOST, lost.handover)
             except DatabaseUnavailable as exc:
                 delay = backoff.next()
                 if time.monotonic() + delay > deadline:
@@ -125,8 +149,20 @@ def _biomarker_count(result: PipelineResult) -> int:
     return 0 if result.report is None else len(result.report.biomarkers)
 
 
+@cache
+def _jobs_ending(outcome: Outcome) -> Counter:
+    """The labelled counter, looked up once per outcome (a lookup costs as much as a no-op
+    job's whole pipeline stage)."""
+    return JOBS.labels(outcome.value)
+
+
+@cache
+def _stage_seconds(stage: str) -> Histogram:
+    return STAGE_SECONDS.labels(stage)
+
+
 def _observe(result: PipelineResult) -> None:
     for stage, ms in result.timings_ms.items():
-        STAGE_SECONDS.labels(stage).observe(ms / 1000)
+        _stage_seconds(stage).observe(ms / 1000)
     if result.report is not None and result.report.ungrounded_rows:
         LLM_ROWS_DROPPED.inc(result.report.ungrounded_rows)

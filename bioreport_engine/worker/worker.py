@@ -1,8 +1,21 @@
-"""The poll loop: wait for a wake-up, claim as many jobs as there are free slots, dispatch.
+"""The poll loop and its slots: wait for a wake-up, claim as many jobs as there are free slots
+(one statement for all of them), and give each claimed job a slot of its own.
+
+A slot then feeds itself: the statement that records its job's outcome also claims its next job
+(complete-and-fetch, :meth:`~bioreport_engine.db.jobs.JobRepository.mark_done`), so a busy slot
+costs one round trip per job and never waits for the loop. A slot ends when that claim finds the
+queue empty; the loop takes over again when a notification or the poll wakes it.
+
+With ``prefetch``, a slot also holds its next job while the current one runs: leased to this
+worker and covered by its heartbeat, but not charged an attempt until it starts (a prefetched
+job lost in a crash has used none). That saves nothing at one round trip per job; it pays when
+the database is far away. It is off by default: a held job waits for its slot while another
+worker may be idle, which costs more than it saves once jobs take seconds (the LLM).
 
 No business logic lives here: :class:`~bioreport_engine.worker.runner.JobRunner` runs a job.
-On SIGTERM or SIGINT the worker stops claiming, gives running jobs a grace period, releases the
-rest to ``pending`` without charging their attempt, and returns; a second signal exits at once.
+On SIGTERM or SIGINT the worker stops claiming, releases prefetched jobs as their slots finish,
+gives running jobs a grace period, releases the rest to ``pending`` without charging their
+attempt, and returns; a second signal exits at once.
 """
 
 import os
@@ -11,26 +24,27 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from types import FrameType
 from typing import Protocol
 
 from bioreport_engine.db.connection import DatabaseUnavailable
 from bioreport_engine.db.failures import describe
-from bioreport_engine.db.jobs import JobRecord
+from bioreport_engine.db.jobs import NO_FOLLOW, Follow, Handover, JobRecord
 from bioreport_engine.log import Log
 from bioreport_engine.worker.backoff import Backoff
-from bioreport_engine.worker.runner import Outcome
+from bioreport_engine.worker.runner import Step
 
 
 class JobSource(Protocol):
-    def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]: ...
+    def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]: ...
 
     def release(self, jobs: list[JobRecord]) -> list[int]: ...
 
 
 class Runner(Protocol):
-    def run(self, job: JobRecord) -> Outcome: ...
+    def run(self, job: JobRecord, then: Callable[[], Follow] = ...) -> Step: ...
 
 
 class Worker:
@@ -48,6 +62,7 @@ class Worker:
         sleep: Callable[[float], object] | None = None,
         conninfo: str = "",
         claim_timeout: float = 30.0,
+        prefetch: bool = False,
     ) -> None:
         self.jobs = jobs
         #: Names the database (host, port, reason) in outage logs; never the password.
@@ -55,13 +70,17 @@ class Worker:
         self.runner = runner
         self.worker_id = worker_id
         self.concurrency = concurrency
+        #: Each slot holds its next job while the current one runs (see the module's note).
+        self.prefetch = prefetch
         self.poll_interval = poll_interval
         self.shutdown_grace = shutdown_grace
         #: Set by the listener (a job was queued), a finished job (a slot is free), or a signal.
         self.wake = threading.Event()
         self._sleep = sleep or self.wake.wait
         self.stopping = threading.Event()
-        self._running: dict[int, JobRecord] = {}
+        #: Every job this worker holds (running or prefetched): what its heartbeat refreshes.
+        self._held: dict[int, JobRecord] = {}
+        self._busy_slots = 0
         self._changed = threading.Condition()
         #: The longest one claim may block: the pool's wait for a connection in an outage.
         self.claim_timeout = claim_timeout
@@ -92,14 +111,15 @@ class Worker:
         signal.signal(signal.SIGINT, handle)
 
     def running_jobs(self) -> list[JobRecord]:
+        """The jobs this worker holds, running or prefetched: their leases must stay fresh."""
         with self._changed:
-            return list(self._running.values())
+            return list(self._held.values())
 
     @property
     def active(self) -> int:
-        """Jobs dispatched and not yet finished."""
+        """Busy slots (each runs one job)."""
         with self._changed:
-            return len(self._running)
+            return self._busy_slots
 
     def _outage(self, exc: BaseException) -> dict[str, str]:
         if not self.conninfo:
@@ -134,7 +154,7 @@ class Worker:
             free = self.concurrency - self.active
             self._expect_next_step_within(self.claim_timeout)
             try:
-                claimed = self.jobs.claim_jobs(self.worker_id, free) if free else []
+                claimed = self._claim(free) if free else []
             except DatabaseUnavailable as exc:
                 self.waiting_for_database = True
                 delay = outage.next()
@@ -144,8 +164,10 @@ class Worker:
             self.waiting_for_database = False
             outage.reset()
             Log.debug("poll", free_slots=free, claimed=len(claimed))
-            for job in claimed:
-                self._dispatch(pool, job)
+            starting = [job for job in claimed if job.charged]
+            spare = [job for job in claimed if not job.charged]
+            for index, job in enumerate(starting):
+                self._dispatch(pool, job, spare[index] if index < len(spare) else None)
             # Fewer jobs than free slots: the queue is empty, wait for a notification. All
             # slots full: wait for a job to finish. Either way a wake-up ends the wait early.
             self._pause(self.poll_interval)
@@ -157,28 +179,92 @@ class Worker:
     def _expect_next_step_within(self, seconds: float) -> None:
         self.due_by = time.monotonic() + seconds
 
-    def _dispatch(self, pool: ThreadPoolExecutor, job: JobRecord) -> None:
+    def _claim(self, free: int) -> list[JobRecord]:
+        """One statement for every free slot: a job to start each, and with ``prefetch`` one
+        more each to hold."""
+        return self.jobs.claim_jobs(self.worker_id, free, prefetch=free if self.prefetch else 0)
+
+    def _dispatch(self, pool: ThreadPoolExecutor, job: JobRecord, held: JobRecord | None) -> None:
         Log.debug("job claimed", job_id=job.id, document_id=job.uploaded_document_id)
         with self._changed:
-            self._running[job.id] = job
-        future = pool.submit(self.runner.run, job)
-        future.add_done_callback(lambda done: self._finished(job, done))
+            self._held.update((j.id, j) for j in (job, held) if j is not None)
+            self._busy_slots += 1
+        pool.submit(self._serve, job, held)
 
-    def _finished(self, job: JobRecord, future: Future[Outcome]) -> None:
+    def _serve(self, job: JobRecord, held: JobRecord | None) -> None:
+        """One slot: run its job, then each next job its finishing statement claimed, until
+        that claim finds none (or the worker stops)."""
+        current: JobRecord | None = job
+        try:
+            while current is not None:
+                try:
+                    step = self.runner.run(current, partial(self._follow, held))
+                except Exception as exc:
+                    # The job stays processing and unrefreshed: its lease expires and it is
+                    # recovered (and a prefetched one, uncharged).
+                    Log.error("job runner crashed", job_id=current.id, error=type(exc).__name__)
+                    self._forget(current, held)
+                    return
+                current, held = self._advance(current, held, step.handover)
+        finally:
+            with self._changed:
+                self._busy_slots -= 1
+                self._changed.notify_all()
+            self.wake.set()
+
+    def _follow(self, held: JobRecord | None) -> Follow:
+        """What the slot claims with its finishing write: nothing once stopping; else its held
+        job starts and another is prefetched, or the next job is claimed (and one prefetched)."""
+        if self.stopping.is_set():
+            return NO_FOLLOW
+        if held is not None:
+            return Follow(claim=1, charge=0, start=held)
+        return Follow(claim=1 + int(self.prefetch), charge=1)
+
+    def _advance(
+        self, done: JobRecord, held: JobRecord | None, handover: Handover
+    ) -> tuple[JobRecord | None, JobRecord | None]:
+        """The slot's next job and next held job, from what the finishing statement returned;
+        a held job that was not started (stopping, or lost) and any surplus are released."""
+        spare = [job for job in handover.claimed if not job.charged]
+        upcoming: JobRecord | None
+        if handover.started is not None:
+            upcoming = handover.started
+        else:
+            upcoming = next((job for job in handover.claimed if job.charged), None)
+        keep = spare[0] if spare and upcoming is not None else None
+        surplus = [job for job in spare if job is not keep]
+        if held is not None and handover.started is None:
+            surplus.append(held)
+        with self._changed:  # at once: the drain must never see this slot holding nothing
+            self._held.update((j.id, j) for j in (upcoming, keep) if j is not None)
+        self._forget(done, *surplus)
+        self._release_quietly(surplus)
+        return upcoming, keep
+
+    def _forget(self, *jobs: JobRecord | None) -> None:
         with self._changed:
-            self._running.pop(job.id, None)
+            for job in jobs:
+                if job is not None:
+                    self._held.pop(job.id, None)
             self._changed.notify_all()
-        if not future.cancelled() and future.exception() is not None:
-            # The job stays processing and unrefreshed: its lease expires and it is recovered.
-            Log.error("job runner crashed", job_id=job.id, error=type(future.exception()).__name__)
-        self.wake.set()
+
+    def _release_quietly(self, jobs: list[JobRecord]) -> None:
+        """Release prefetched jobs a slot will not run; if the database is away, their lease
+        returns them (they were not charged)."""
+        if not jobs:
+            return
+        try:
+            self.jobs.release(jobs)
+        except DatabaseUnavailable:
+            pass
 
     def _drain(self) -> bool:
         """Wait up to the grace period for running jobs; release the rest."""
         self._expect_next_step_within(self.shutdown_grace + self.claim_timeout)
         with self._changed:
-            self._changed.wait_for(lambda: not self._running, timeout=self.shutdown_grace)
-            left = list(self._running.values())
+            self._changed.wait_for(lambda: not self._held, timeout=self.shutdown_grace)
+            left = list(self._held.values())
         if not left:
             return True
         try:

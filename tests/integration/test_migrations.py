@@ -154,7 +154,9 @@ def test_claim_stays_an_index_scan_at_a_million_rows(db: Database) -> None:
     with db.get_connection() as conn:
         conn.execute("ANALYZE pdf_jobs")
     with db.get_connection() as conn:
-        explain = conn.execute(("EXPLAIN " + CLAIM_NEXT).encode(), {"worker": "w", "limit": 1})
+        explain = conn.execute(
+            ("EXPLAIN " + CLAIM_NEXT).encode(), {"worker": "w", "limit": 1, "charged": 1}
+        )
         plan = "\n".join(str(row["QUERY PLAN"]) for row in explain.fetchall())
         conn.rollback()
     assert "pdf_jobs_claimable" in plan, plan

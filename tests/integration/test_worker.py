@@ -73,6 +73,7 @@ def running_worker(
     concurrency: int = 1,
     poll: float = 30,
     idle: threading.Event | None = None,
+    prefetch: bool = False,
 ) -> Iterator[Worker]:
     """A worker loop in a thread; ``idle`` is set each time the loop starts to wait."""
     jobs = JobRepository(db)
@@ -84,7 +85,13 @@ def running_worker(
         return worker.wake.wait(seconds)
 
     worker = Worker(
-        jobs, runner, "test-worker", concurrency=concurrency, poll_interval=poll, sleep=sleep
+        jobs,
+        runner,
+        "test-worker",
+        concurrency=concurrency,
+        poll_interval=poll,
+        sleep=sleep,
+        prefetch=prefetch,
     )
     listener = Listener(db, worker.wake)
     listener.start()

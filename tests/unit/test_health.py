@@ -3,15 +3,15 @@ stuck. The loop runs for real in a thread; the clock of the check is moved inste
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
 
-from bioreport_engine.db.jobs import JobRecord
+from bioreport_engine.db.jobs import NO_FOLLOW, Follow, JobRecord
 from bioreport_engine.metrics import HealthServer
 from bioreport_engine.settings import EngineSettings
-from bioreport_engine.worker.runner import Outcome
+from bioreport_engine.worker.runner import Outcome, Step
 from bioreport_engine.worker.worker import Worker
 
 CLAIM_TIMEOUT = 30.0
@@ -19,8 +19,8 @@ GRACE = 15.0  # max(JOB_POLL_INTERVAL_SECONDS, 10) + 5
 
 
 class Runner:
-    def run(self, job: JobRecord) -> Outcome:
-        return Outcome.DONE
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
+        return Step(Outcome.DONE)
 
 
 class Queue:
@@ -33,7 +33,7 @@ class Queue:
         self.hang.set()
         self.blocked = threading.Event()
 
-    def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+    def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
         if self.failures:
             self.failures -= 1
             raise psycopg.OperationalError("connection refused")
@@ -108,12 +108,12 @@ def test_a_loop_draining_its_jobs_on_shutdown_is_alive_for_the_grace_period() ->
     release = threading.Event()
 
     class Slow:
-        def run(self, job: JobRecord) -> Outcome:
+        def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
             release.wait(10)
-            return Outcome.DONE
+            return Step(Outcome.DONE)
 
     class One(Queue):
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             return [JobRecord(1, 1, 1, "w", "a.pdf")] if self.failures == 0 and limit else []
 
     queue = One()

@@ -1,9 +1,10 @@
 """The task card's poll-loop tests, with a fake queue and runner."""
 
 import threading
+from collections.abc import Callable
 
-from bioreport_engine.db.jobs import JobRecord
-from bioreport_engine.worker.runner import Outcome
+from bioreport_engine.db.jobs import NO_FOLLOW, Follow, JobRecord
+from bioreport_engine.worker.runner import Outcome, Step
 from bioreport_engine.worker.worker import Worker
 
 JOB = JobRecord(1, 10, 1, "w")
@@ -16,7 +17,7 @@ class FakeQueue:
         self.stop_after = stop_after
         self.worker = worker
 
-    def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+    def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
         self.calls += 1
         if self.calls >= self.stop_after:
             self.worker[0].stop()
@@ -31,9 +32,9 @@ class RecordingRunner:
     def __init__(self) -> None:
         self.ran: list[JobRecord] = []
 
-    def run(self, job: JobRecord) -> Outcome:
+    def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
         self.ran.append(job)
-        return Outcome.DONE
+        return Step(Outcome.DONE)
 
 
 def make(jobs: list[JobRecord], stop_after: int) -> tuple[Worker, RecordingRunner, list[float]]:
@@ -62,7 +63,7 @@ def test_sleeps_the_poll_interval_when_no_job_is_available() -> None:
 
 def test_stops_cleanly_on_keyboard_interrupt() -> None:
     class Interrupting:
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             raise KeyboardInterrupt
 
         def release(self, jobs: list[JobRecord]) -> list[int]:
@@ -79,17 +80,17 @@ def test_runs_up_to_concurrency_jobs_at_once() -> None:
     seen: list[int] = []
 
     class Blocking:
-        def run(self, job: JobRecord) -> Outcome:
+        def run(self, job: JobRecord, then: Callable[[], Follow] = lambda: NO_FOLLOW) -> Step:
             seen.append(job.id)
             running.release()
             release.wait(5)
-            return Outcome.DONE
+            return Step(Outcome.DONE)
 
     jobs = [JobRecord(i, i, 1, "w") for i in range(5)]
     limits: list[int] = []
 
     class Queue:
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             nonlocal jobs
             limits.append(limit)
             claimed, jobs = jobs[:limit], jobs[limit:]
@@ -120,7 +121,7 @@ def test_a_database_outage_is_retried_with_backoff() -> None:
     class Down:
         calls = 0
 
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             self.calls += 1
             if self.calls > 6:
                 holder[0].stop()
@@ -144,7 +145,7 @@ def test_the_loop_says_while_it_waits_for_the_database() -> None:
     class Flaky:
         calls = 0
 
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             self.calls += 1
             seen.append(holder[0].waiting_for_database)
             if self.calls == 4:
@@ -176,7 +177,7 @@ def test_each_step_of_the_loop_says_how_long_it_may_take() -> None:
     class Queue:
         calls = 0
 
-        def claim_jobs(self, worker: str, limit: int = 1) -> list[JobRecord]:
+        def claim_jobs(self, worker: str, limit: int = 1, prefetch: int = 0) -> list[JobRecord]:
             self.calls += 1
             allowed.append(("claim", holder[0].due_by - time.monotonic()))
             if self.calls == 3:
