@@ -12,6 +12,7 @@ from ``random.Random(seed)``, the PDF's dates are fixed). Needs ``pypdfium2`` an
 
 import io
 import random
+import re
 import time
 from collections.abc import Sequence
 
@@ -55,7 +56,13 @@ def mixed_pdf(
             scans.close()
     finally:
         document.close()
-    return buffer.getvalue()
+    return _fixed_id(buffer.getvalue())
+
+
+def _fixed_id(pdf: bytes) -> bytes:
+    """pdfium gives every saved file a random second ``/ID``: make it the first, whose length
+    it shares, so that the cross-reference offsets stay right."""
+    return re.sub(rb"/ID\s*\[<([0-9A-Fa-f]+)><[0-9A-Fa-f]+>\]", rb"/ID[<\1><\1>]", pdf)
 
 
 def _render(pdf: bytes, dpi: int) -> list[Image.Image]:

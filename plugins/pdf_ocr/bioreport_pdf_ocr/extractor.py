@@ -1,12 +1,13 @@
 """Each page rendered to a grey image by pdfium, read by Tesseract word by word, and its lines
 rebuilt from the word boxes (:mod:`bioreport_pdf_ocr.lines`) so that a table row is one line.
 
-Tesseract runs in sparse-text mode (``PSM.SPARSE_TEXT``): on the synthetic scans it kept more
-rows intact, with fewer misread values, than its automatic layout analysis, which splits a
-table into column blocks anyway (``nox -s bench_extraction``; plugin README).
+Tesseract runs with its automatic page segmentation (``PSM.AUTO``): sparse-text mode dropped
+single-digit values ("Anion Gap  9") on the synthetic corpus, and the layout analysis' column
+blocks do not matter since lines are rebuilt from the word boxes (plugin README).
 """
 
 import math
+import re
 from collections.abc import Iterator
 
 import pypdfium2
@@ -31,6 +32,8 @@ from bioreport_pdf_ocr.units import correct_unit
 #: wide is rendered at a lower resolution instead of exhausting memory.
 MAX_PIXELS = 40_000_000
 _PDFIUM = str(pypdfium2.PYPDFIUM_INFO)
+_NO_PAGES = re.compile(rb"/Count\s+0(?![0-9])")
+_SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
 
 
 class OcrExtractor:
@@ -45,7 +48,7 @@ class OcrExtractor:
             raise ConfigurationError(*problems)
         self.dpi = settings.dpi
         self.api = tesserocr.PyTessBaseAPI(
-            path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.SPARSE_TEXT
+            path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.AUTO
         )
         tesseract = tesserocr.tesseract_version().split()[1]
         #: Starts with the engine's name, as every extractor's does.
@@ -53,7 +56,7 @@ class OcrExtractor:
 
     def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
         require_pdf(pdf)
-        document = _open(pdf)
+        document = _open(pdf, limits)
         try:
             check_page_count(len(document), limits)
             chosen = _chosen_pages(len(document), limits)
@@ -76,18 +79,24 @@ class OcrExtractor:
             page.close()
         self.api.SetImage(image)
         self.api.SetSourceResolution(self.dpi)
-        self.api.Recognize()
-        words = list(_words(self.api))
-        skew = estimate_skew(_baselines(self.api))
-        self.api.Clear()
+        try:
+            self.api.Recognize()
+            words = list(_words(self.api))
+            skew = estimate_skew(_baselines(self.api))
+        finally:
+            self.api.Clear()
         return "\n".join(page_lines(words, skew))
 
 
-def _open(pdf: bytes) -> pypdfium2.PdfDocument:
+def _open(pdf: bytes, limits: ExtractionLimits) -> pypdfium2.PdfDocument:
     try:
         return pypdfium2.PdfDocument(pdf)
     except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        # pdfium refuses an empty page tree without setting its error code (the previous
+        # document's stays): the page tree's count tells that case apart.
+        if _NO_PAGES.search(pdf) and not _SOME_PAGES.search(pdf):
+            check_page_count(0, limits)
+        if exc.err_code == pypdfium2.raw.FPDF_ERR_PASSWORD:
             raise PermanentError("the PDF is encrypted or password-protected") from None
         raise PermanentError("the PDF is corrupt or truncated") from None
 
@@ -122,16 +131,25 @@ def _render(page: pypdfium2.PdfPage, dpi: int) -> Image.Image:
 
 def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Word]:
     level = tesserocr.RIL.WORD
-    for word in tesserocr.iterate_level(api.GetIterator(), level):
-        text = word.GetUTF8Text(level)
+    iterator = api.GetIterator()
+    if iterator is None:  # nothing recognised on the page
+        return
+    for word in tesserocr.iterate_level(iterator, level):
+        try:
+            text = word.GetUTF8Text(level)
+        except RuntimeError:  # "No text returned": a blob that held no word
+            continue
         box = word.BoundingBox(level)
-        if text and text.strip() and box:
+        if text.strip() and box:
             yield Word(correct_unit(text.strip()), *box)
 
 
 def _baselines(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[float, float, float, float]]:
     level = tesserocr.RIL.TEXTLINE
-    for line in tesserocr.iterate_level(api.GetIterator(), level):
+    iterator = api.GetIterator()
+    if iterator is None:
+        return
+    for line in tesserocr.iterate_level(iterator, level):
         baseline = line.Baseline(level)
         if baseline:
             (x1, y1), (x2, y2) = baseline

@@ -57,30 +57,38 @@ UNITS = (
     "umol/L",
 )
 
-#: Characters Tesseract confuses with one another in these units, by class.
-_CONFUSABLE = str.maketrans({"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "4": "^", "n": "h"})
+#: Characters Tesseract confuses with one another in these units, by class; letters whose
+#: capital has the same shape (``Pg``, ``Sec``) are compared in lower case.
+_CONFUSABLE = str.maketrans(
+    {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "4": "^", "n": "h"}
+    | {upper: upper.lower() for upper in "CKOPSUVWXZ"}
+)
+_ALL_UNITS = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})
 
 
 def _key(word: str) -> str:
     return word.translate(_CONFUSABLE)
 
 
-def _lexicon() -> dict[str, str | None]:
-    """Confusion key -> unit; ``None`` where two units share a key (neither is guessed)."""
-    lexicon: dict[str, str | None] = {}
-    for unit in {*UNITS, *(unit.upper() for unit in UNITS)}:
-        key = _key(unit)
-        lexicon[key] = unit if lexicon.get(key, unit) == unit else None
-    return lexicon
+def _lexicon() -> dict[str, frozenset[str]]:
+    """Confusion key -> the units that share it."""
+    lexicon: dict[str, set[str]] = {}
+    for unit in _ALL_UNITS:
+        lexicon.setdefault(_key(unit), set()).add(unit)
+    return {key: frozenset(units) for key, units in lexicon.items()}
 
 
-_KNOWN = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})
 _LEXICON = _lexicon()
 _MAY_BE_UNIT = re.compile(r"[A-Za-z/%]")
 
 
 def correct_unit(word: str) -> str:
-    """``word``, or the known unit it is a confusion of."""
-    if word in _KNOWN or not _MAY_BE_UNIT.search(word):
+    """``word``, or the known unit it is a confusion of: of a unit and its capitals (``pg``,
+    ``PG``), the one in the word's case; nothing is guessed between two different units."""
+    if word in _ALL_UNITS or not _MAY_BE_UNIT.search(word):
         return word
-    return _LEXICON.get(_key(word)) or word
+    units = _LEXICON.get(_key(word), frozenset())
+    if len(units) > 1:
+        upper = word.isupper()
+        units = frozenset(unit for unit in units if unit.isupper() == upper)
+    return next(iter(units)) if len(units) == 1 else word
