@@ -31,7 +31,12 @@ from benchmarks.corpus.scan import scanned_pdf
 from benchmarks.rows import rows_intact, values_misread
 
 #: (engine, the PDFs it reads): text-layer engines read the generated PDFs, OCR their scans.
-RUNS = (("pdfplumber", "text"), ("pymupdf", "text"), ("ocr", "scan 300 dpi"), ("ocr", "scan 150 dpi"))
+RUNS = (
+    ("pdfplumber", "text"),
+    ("pymupdf", "text"),
+    ("ocr", "scan 300 dpi"),
+    ("ocr", "scan 150 dpi"),
+)
 SCAN_DPI = {"scan 300 dpi": 300, "scan 150 dpi": 150}
 #: A token of at least this many characters also leaks through a near match (OCR misspelling).
 FUZZY_MIN_LENGTH = 4
@@ -211,8 +216,7 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
         "JPEG, no text layer). Misread values = analyte found, value not as printed. Each "
         "engine runs in a child process of its own: peak RSS is that process's.",
         "",
-        "| engine (PDFs) | set | rows intact | values misread | ms/page (median) "
-        "| peak RSS MB |",
+        "| engine (PDFs) | set | rows intact | values misread | ms/page (median) | peak RSS MB |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for run in runs:
@@ -251,7 +255,9 @@ def run(per_layout: int = 2) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.extraction_scans", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.extraction_scans", description=__doc__
+    )
     parser.add_argument("--per-layout", type=int, default=2)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)

@@ -37,7 +37,7 @@ def mixed_pdf(
 ) -> bytes:
     """``pdf`` with only ``scanned_pages`` (0-based; default: the last page) replaced by their
     scans; the other pages keep their text layer. A mixed PDF needs at least two pages."""
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped, unused-ignore]
 
     document = pypdfium2.PdfDocument(pdf)
     try:
@@ -66,7 +66,7 @@ def _fixed_id(pdf: bytes) -> bytes:
 
 
 def _render(pdf: bytes, dpi: int) -> list[Image.Image]:
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped, unused-ignore]
 
     document = pypdfium2.PdfDocument(pdf)
     try:

@@ -1,6 +1,6 @@
 """The scanned corpus: image-only pages with no text layer, the same bytes for the same seed."""
 
-import pypdfium2
+import pypdfium2  # type: ignore[import-untyped]
 import pytest
 
 from benchmarks.corpus import generate_report

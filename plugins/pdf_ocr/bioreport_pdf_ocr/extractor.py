@@ -10,8 +10,8 @@ import math
 import re
 from collections.abc import Iterator
 
-import pypdfium2
-import tesserocr
+import pypdfium2  # type: ignore[import-untyped]
+import tesserocr  # type: ignore[import-untyped]
 from PIL import Image
 
 from bioreport_engine import (

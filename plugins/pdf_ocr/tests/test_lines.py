@@ -1,14 +1,14 @@
 """Lines rebuilt from word boxes, and units read back from OCR's confusions (no OCR here)."""
 
 import math
+from collections.abc import Sequence
 
 import pytest
-
 from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
 from bioreport_pdf_ocr.units import correct_unit
 
 
-def row(y: float, cells: list[tuple[float, str]], slope: float = 0.0) -> list[Word]:
+def row(y: float, cells: Sequence[tuple[float, str]], slope: float = 0.0) -> list[Word]:
     """Words of one row, 30 px high, each 20 px a character, drawn on a line of ``slope``."""
     words = []
     for x, text in cells:
@@ -59,7 +59,5 @@ def test_a_lone_bar_inside_a_cell_is_the_letter_i() -> None:
         ("Glucose", "Glucose"),
     ],
 )
-def test_units_are_read_back_from_confusions_and_values_never_change(
-    read: str, unit: str
-) -> None:
+def test_units_are_read_back_from_confusions_and_values_never_change(read: str, unit: str) -> None:
     assert correct_unit(read) == unit

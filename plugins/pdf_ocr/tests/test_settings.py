@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from bioreport_pdf_ocr.settings import OcrSettings, check, find_tessdata
 
 from bioreport_engine import ConfigurationError
-from bioreport_pdf_ocr.settings import OcrSettings, check, find_tessdata
 
 
 def test_the_language_data_installed_here_is_found() -> None:
