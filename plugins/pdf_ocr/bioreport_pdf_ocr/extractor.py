@@ -6,9 +6,11 @@ single-digit values ("Anion Gap  9") on the synthetic corpus, and the layout ana
 blocks do not matter since lines are rebuilt from the word boxes (plugin README).
 """
 
+import ctypes
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pypdfium2  # type: ignore[import-untyped]
 import tesserocr  # type: ignore[import-untyped]
@@ -36,6 +38,21 @@ _NO_PAGES = re.compile(rb"/Count\s+0(?![0-9])")
 _SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
 
 
+#: Leptonica's ``L_SEVERITY_NONE``.
+_LEPTONICA_SILENT = 6
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica prints "Error in boxClipToRectangle…" to stderr for harmless cases on many
+    pages: silence it (best effort: the copy bundled in tesserocr's wheel)."""
+    bundled = Path(tesserocr.__file__).parent.parent / "tesserocr.libs"
+    for library in bundled.glob("libleptonica*.so*"):
+        try:
+            ctypes.CDLL(str(library)).setMsgSeverity(_LEPTONICA_SILENT)
+        except (OSError, AttributeError):
+            pass
+
+
 class OcrExtractor:
     """One Tesseract engine, loaded once (about 0.2 s) and used for every page."""
 
@@ -47,6 +64,7 @@ class OcrExtractor:
         if problems or tessdata is None:
             raise ConfigurationError(*problems)
         self.dpi = settings.dpi
+        _quiet_leptonica()
         self.api = tesserocr.PyTessBaseAPI(
             path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.AUTO
         )
