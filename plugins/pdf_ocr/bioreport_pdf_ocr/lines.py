@@ -93,6 +93,16 @@ def _join(words: list[Word]) -> str:
     for previous, word in zip(words, words[1:], strict=False):
         if word.left - previous.right > COLUMN_GAP * height:
             text += "  " + word.text
+        elif _splits_an_address(previous.text, word.text):
+            text += word.text
         else:  # within a cell a lone bar is the letter I ("Troponin I"), not a table rule
             text += " " + ("I" if word.text == "|" else word.text)
     return text
+
+
+def _splits_an_address(before: str, after: str) -> bool:
+    """Tesseract often ends a word at the wide ``@`` of an e-mail address ("jane @mail.com"):
+    an address cut in two would no longer be recognised, and masked, as one."""
+    if "@" in before and "@" in after:
+        return False
+    return after.startswith("@") or before.endswith("@")

@@ -38,6 +38,11 @@ def test_without_baselines_the_skew_is_zero() -> None:
     assert estimate_skew([(0, 0, 50, 10)]) == 0.0  # too short to tell
 
 
+def test_an_e_mail_address_cut_at_its_at_sign_is_one_word_again() -> None:
+    words = row(100, [(100, "Email:"), (400, "jane.roe @mail.com"), (900, "Tel:")])
+    assert page_lines(words) == ["Email:  jane.roe@mail.com  Tel:"]
+
+
 def test_a_lone_bar_inside_a_cell_is_the_letter_i() -> None:
     words = row(100, [(100, "Troponin |")])
     assert page_lines(words) == ["Troponin I"]
