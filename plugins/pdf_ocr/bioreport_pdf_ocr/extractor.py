@@ -17,6 +17,7 @@ import tesserocr  # type: ignore[import-untyped]
 from PIL import Image
 
 from bioreport_engine import (
+    ConfigurationError,
     ExtractedText,
     ExtractionLimits,
     PermanentError,
@@ -36,8 +37,6 @@ MAX_PIXELS = 40_000_000
 _PDFIUM = str(pypdfium2.PYPDFIUM_INFO)
 _NO_PAGES = re.compile(rb"/Count\s+0(?![0-9])")
 _SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
-
-
 #: Leptonica's ``L_SEVERITY_NONE``.
 _LEPTONICA_SILENT = 6
 
@@ -57,8 +56,6 @@ class OcrExtractor:
     """One Tesseract engine, loaded once (about 0.2 s) and used for every page."""
 
     def __init__(self, settings: OcrSettings) -> None:
-        from bioreport_engine import ConfigurationError
-
         problems = check(settings)
         tessdata = settings.tessdata_folder()
         if problems or tessdata is None:
