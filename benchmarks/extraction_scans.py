@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,14 +105,19 @@ def extract_in_child(engine: str, paths: Sequence[Path]) -> tuple[list[str], lis
     every path, and that process's peak RSS in MB."""
     command = [sys.executable, "-m", "benchmarks.extraction_scans", "--worker", engine]
     with tempfile.TemporaryFile() as out:
-        child = subprocess.Popen([*command, *map(str, paths)], stdout=out)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            raise RuntimeError(f"{engine}: the extracting process failed ({child.returncode})")
+        subprocess.run([*command, *map(str, paths)], stdout=out, check=True)
         out.seek(0)
         results = json.load(out)
-    return [r["text"] for r in results], [r["ms"] for r in results], usage.ru_maxrss / 1024
+    texts = [r["text"] for r in results["documents"]]
+    return texts, [r["ms"] for r in results["documents"]], results["peak_rss_mb"]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS since it started its program (``VmHWM``). Not ``ru_maxrss``:
+    Linux carries the parent's RSS at the fork into it."""
+    status = Path("/proc/self/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else float("nan")
 
 
 def worker(engine: str, paths: Sequence[str]) -> None:
@@ -126,7 +132,7 @@ def worker(engine: str, paths: Sequence[str]) -> None:
         started = time.perf_counter()
         text = extractor.extract(pdf, limits).text
         results.append({"text": text, "ms": (time.perf_counter() - started) * 1000})
-    json.dump(results, sys.stdout)
+    json.dump({"documents": results, "peak_rss_mb": peak_rss_mb()}, sys.stdout)
 
 
 def measure(documents: list[Document]) -> list[Run]:
@@ -177,6 +183,7 @@ class Leaks:
     items: int = 0
     exact: int = 0
     near: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # near or exact, by PII kind
 
 
 def measure_leaks(documents: list[Document], runs: list[Run]) -> dict[str, dict[str, Leaks]]:
@@ -194,7 +201,9 @@ def measure_leaks(documents: list[Document], runs: list[Run]) -> dict[str, dict[
             for item in document.truth.pii:
                 tally.items += 1
                 tally.exact += leaked(item, anonymized, background)
-                tally.near += leaked_nearly(item, anonymized, background)
+                nearly = leaked_nearly(item, anonymized, background)
+                tally.near += nearly
+                tally.kinds[item.kind] += nearly
     return leaks
 
 
@@ -233,14 +242,15 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
         "exactly (the anonymization benchmark's measure) and counting near matches (a token "
         "OCR misspelled, similarity >= 0.8).",
         "",
-        "| text | set | leaked (exact) | leaked (exact or near) |",
-        "| --- | --- | --- | --- |",
+        "| text | set | leaked (exact) | leaked (exact or near) | by kind |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, by_set in leaks.items():
         for key, tally in by_set.items():
+            kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(tally.kinds.items()) if n)
             lines.append(
                 f"| {name} | {key} | {_share(tally.exact, tally.items)} "
-                f"| {_share(tally.near, tally.items)} |"
+                f"| {_share(tally.near, tally.items)} | {kinds or '-'} |"
             )
     lines += ["", TARGETS]
     return "\n".join(lines)
