@@ -4,7 +4,9 @@ in process and isolated in a child process, on the synthetic corpus.
 Prints, per engine: biomarker rows kept intact (analyte, value and unit on one line, in order),
 milliseconds per page (median over documents) for the bare call, the plugin and the isolated
 plugin, and their ratios. Alternative library calls are scored for rows too: that is how each
-plugin's call was chosen. ``nox -s bench_extraction`` runs it.
+plugin's call was chosen. Then the scanned reports (:mod:`benchmarks.extraction_scans`): the
+OCR engine on scans at 300 and 150 dpi beside the text-layer engines on the same documents,
+and the anonymizer's leak rate on each text. ``nox -s bench_extraction`` runs it.
 """
 
 import argparse
@@ -147,9 +149,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.extraction", description=__doc__)
     parser.add_argument("--documents", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--per-layout", type=int, default=3, help="scanned documents per layout (0: none)"
+    )
     args = parser.parse_args()
     text, _ = run(args.documents, args.repeat)
     print(text)
+    if args.per_layout:
+        from benchmarks import extraction_scans
+
+        print()
+        print(extraction_scans.run(args.per_layout))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from benchmarks import (
     anonymization,
     concurrency,
     extraction,
+    extraction_scans,
     normalization,
     pipeline,
     queue,
@@ -49,6 +50,7 @@ def main() -> None:
     starts = startup.run()
     fp = starts.footprint
     extraction_text, extraction_figures = extraction.run(documents=30, repeat=1)
+    scans_text = extraction_scans.run(per_layout=2)
     anonymized = anonymization.run(per_layout=8)
     pipeline_ms = pipeline.run(30)
     normalized = normalization.run(per_layout=8)
@@ -93,6 +95,8 @@ def main() -> None:
         "## 3. Per-document cost by stage and engine",
         "",
         extraction_text,
+        "",
+        scans_text,
         "",
         anonymization.report(anonymized),
         "",

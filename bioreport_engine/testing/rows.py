@@ -54,3 +54,23 @@ def rows_intact(text: str, rows: Sequence[Row]) -> int:
                 position = index + 1
                 break
     return intact
+
+
+def values_misread(text: str, rows: Sequence[BiomarkerRow]) -> tuple[int, int]:
+    """Of the numeric values whose analyte was found on a line of ``text`` (in document
+    order), how many are not on that line as printed (a digit or decimal point misread, or the
+    value lost): ``(misread, found)``. OCR's digit error rate is the first over the second."""
+    lines = text.splitlines()
+    position = misread = found = 0
+    for row in rows:
+        if not any(ch.isdigit() for ch in row.value):
+            continue
+        analyte = re.compile(rf"(?<![\w]){re.escape(row.analyte)}(?![\w])")
+        value = re.compile(rf"(?<![\w.]){re.escape(row.value)}(?![\w.])")
+        for index in range(position, len(lines)):
+            if analyte.search(lines[index]):
+                found += 1
+                misread += not value.search(lines[index])
+                position = index + 1
+                break
+    return misread, found

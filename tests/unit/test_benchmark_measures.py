@@ -67,3 +67,27 @@ def test_a_qualitative_value_replaced_is_not_intact_though_the_reference_reads_t
     assert rows_intact(text, rows) == 3
     assert rows_intact(text.replace("Ag Negative", "Ag <PERSON_1>"), rows) == 2
     assert rows_intact(text.replace("Small", "<PERSON_1>"), rows) == 2
+
+
+def test_a_value_is_misread_when_its_analyte_is_found_without_it() -> None:
+    from benchmarks.rows import values_misread
+
+    rows = (
+        BiomarkerRow("CEA", "2.7", None, "ng/mL", "< 3.0"),
+        BiomarkerRow("Glucose", "105", "H", "mg/dL", "70 - 99"),
+        BiomarkerRow("HIV Ag/Ab", "Non Reactive", None, "", "Non Reactive"),
+        BiomarkerRow("Iron", "92", None, "ug/dL", "60 - 170"),
+    )
+    text = "CEA  2:7  ng/mL  < 3.0\nGlucose  105  H  mg/dL\nHIV Ag/Ab  Nan Reactive\nlron 92\n"
+    assert values_misread(text, rows) == (1, 2)  # Iron not found: not counted
+
+
+def test_a_name_ocr_misspelled_still_leaks() -> None:
+    from benchmarks.extraction_scans import leaked_nearly
+
+    item = PiiItem("PERSON", "Hope Whitaker")
+    background = background_of("Patient: Hope Whitaker\nGlucose 105 mg/dL\n", truth_with(item))
+    half_masked = "Patient: <PERSON_1> Whitaber\n"  # OCR read Whitaker as Whitaber
+    assert not leaked(item, half_masked, background)
+    assert leaked_nearly(item, half_masked, background)
+    assert not leaked_nearly(item, "Patient: <PERSON_1>\nGlucose 105 mg/dL\n", background)

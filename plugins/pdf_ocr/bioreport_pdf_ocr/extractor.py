@@ -1,0 +1,171 @@
+"""Each page rendered to a grey image by pdfium, read by Tesseract word by word, and its lines
+rebuilt from the word boxes (:mod:`bioreport_pdf_ocr.lines`) so that a table row is one line.
+
+Tesseract runs with its automatic page segmentation (``PSM.AUTO``): sparse-text mode dropped
+single-digit values ("Anion Gap  9") on the synthetic corpus, and the layout analysis' column
+blocks do not matter since lines are rebuilt from the word boxes (plugin README).
+"""
+
+import ctypes
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2  # type: ignore[import-untyped]
+import tesserocr  # type: ignore[import-untyped]
+from PIL import Image
+
+from bioreport_engine import (
+    ConfigurationError,
+    ExtractedText,
+    ExtractionLimits,
+    PermanentError,
+    check_char_count,
+    check_page_count,
+    collect_pages,
+    require_pdf,
+    require_text,
+)
+from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
+from bioreport_pdf_ocr.settings import OcrSettings, check
+from bioreport_pdf_ocr.units import correct_unit
+
+#: A page image is never larger than this (about A3 at 300 dpi): a PDF whose page is metres
+#: wide is rendered at a lower resolution instead of exhausting memory.
+MAX_PIXELS = 40_000_000
+_PDFIUM = str(pypdfium2.PYPDFIUM_INFO)
+_NO_PAGES = re.compile(rb"/Count\s+0(?![0-9])")
+_SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
+#: Leptonica's ``L_SEVERITY_NONE``.
+_LEPTONICA_SILENT = 6
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica prints "Error in boxClipToRectangle…" to stderr for harmless cases on many
+    pages: silence it (best effort: the copy bundled in tesserocr's wheel)."""
+    bundled = Path(tesserocr.__file__).parent.parent / "tesserocr.libs"
+    for library in bundled.glob("libleptonica*.so*"):
+        try:
+            ctypes.CDLL(str(library)).setMsgSeverity(_LEPTONICA_SILENT)
+        except (OSError, AttributeError):
+            pass
+
+
+class OcrExtractor:
+    """One Tesseract engine, loaded once (about 0.2 s) and used for every page."""
+
+    def __init__(self, settings: OcrSettings) -> None:
+        problems = check(settings)
+        tessdata = settings.tessdata_folder()
+        if problems or tessdata is None:
+            raise ConfigurationError(*problems)
+        self.dpi = settings.dpi
+        _quiet_leptonica()
+        self.api = tesserocr.PyTessBaseAPI(
+            path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.AUTO
+        )
+        tesseract = tesserocr.tesseract_version().split()[1]
+        #: Starts with the engine's name, as every extractor's does.
+        self.library = f"ocr tesseract {tesseract} ({settings.language}), pypdfium2 {_PDFIUM}"
+
+    def extract(self, pdf: bytes, limits: ExtractionLimits) -> ExtractedText:
+        require_pdf(pdf)
+        document = _open(pdf, limits)
+        try:
+            check_page_count(len(document), limits)
+            chosen = _chosen_pages(len(document), limits)
+            texts = (
+                self._page_text(document[n], limits) if n in chosen else ""
+                for n in range(len(document))
+            )
+            pages = collect_pages(texts, limits)  # stops at PDF_MAX_CHARS, page by page
+        finally:
+            document.close()
+        if limits.pages is None:  # a fallback's other pages hold the text layer's text
+            require_text(pages)
+        return ExtractedText(pages, library=self.library, ocr_pages=frozenset(chosen))
+
+    def _page_text(self, page: pypdfium2.PdfPage, limits: ExtractionLimits) -> str:
+        try:
+            _refuse_text_explosion(page, limits)
+            image = _render(page, self.dpi)
+        finally:
+            page.close()
+        self.api.SetImage(image)
+        self.api.SetSourceResolution(self.dpi)
+        try:
+            self.api.Recognize()
+            words = list(_words(self.api))
+            skew = estimate_skew(_baselines(self.api))
+        finally:
+            self.api.Clear()
+        return "\n".join(page_lines(words, skew))
+
+
+def _open(pdf: bytes, limits: ExtractionLimits) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError as exc:
+        # pdfium refuses an empty page tree without setting its error code (the previous
+        # document's stays): the page tree's count tells that case apart.
+        if _NO_PAGES.search(pdf) and not _SOME_PAGES.search(pdf):
+            check_page_count(0, limits)
+        if exc.err_code == pypdfium2.raw.FPDF_ERR_PASSWORD:
+            raise PermanentError("the PDF is encrypted or password-protected") from None
+        raise PermanentError("the PDF is corrupt or truncated") from None
+
+
+def _chosen_pages(count: int, limits: ExtractionLimits) -> frozenset[int]:
+    if limits.pages is None:
+        return frozenset(range(count))
+    return frozenset(n for n in limits.pages if 0 <= n < count)
+
+
+def _refuse_text_explosion(page: pypdfium2.PdfPage, limits: ExtractionLimits) -> None:
+    """A page that draws more characters than ``PDF_MAX_CHARS`` (a text explosion: a few
+    kilobytes drawing millions of glyphs) fails at once, before it is rendered: whatever OCR
+    read from it would be over the limit too, after a long wait."""
+    textpage = page.get_textpage()
+    try:
+        check_char_count(textpage.count_chars(), limits, at_least=True)
+    finally:
+        textpage.close()
+
+
+def _render(page: pypdfium2.PdfPage, dpi: int) -> Image.Image:
+    width, height = page.get_size()
+    scale = min(dpi / 72, math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        image: Image.Image = bitmap.to_pil().convert("L")
+    finally:
+        bitmap.close()
+    return image
+
+
+def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Word]:
+    level = tesserocr.RIL.WORD
+    iterator = api.GetIterator()
+    if iterator is None:  # nothing recognised on the page
+        return
+    for word in tesserocr.iterate_level(iterator, level):
+        try:
+            text = word.GetUTF8Text(level)
+        except RuntimeError:  # "No text returned": a blob that held no word
+            continue
+        box = word.BoundingBox(level)
+        if text.strip() and box:
+            yield Word(correct_unit(text.strip()), *box)
+
+
+def _baselines(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[float, float, float, float]]:
+    level = tesserocr.RIL.TEXTLINE
+    iterator = api.GetIterator()
+    if iterator is None:
+        return
+    for line in tesserocr.iterate_level(iterator, level):
+        baseline = line.Baseline(level)
+        if baseline:
+            (x1, y1), (x2, y2) = baseline
+            yield (x1, y1, x2, y2)

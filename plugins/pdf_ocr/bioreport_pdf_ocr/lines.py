@@ -1,0 +1,108 @@
+"""Text lines rebuilt from OCR word boxes, so that a table row comes out as one line.
+
+An OCR engine finds words and boxes; its own line and block analysis splits a table into
+columns (analyte, value, unit as separate blocks). This module regroups the words of a page:
+words whose vertical extents overlap, once the page's skew is taken out, form one line; a line's
+words are ordered by x; a gap wider than about a character height becomes a run of spaces, so
+structurers still see the columns.
+"""
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+#: A gap between two words wider than this many line heights separates two columns.
+COLUMN_GAP = 1.0
+#: Two words belong to one line when their vertical extents overlap by at least this share of
+#: the shorter one.
+SAME_LINE_OVERLAP = 0.5
+#: Skew estimates beyond this (degrees) are not a scanner's skew but a rotated page or noise.
+MAX_SKEW_DEGREES = 5.0
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word and its box, in image pixels (y grows downwards)."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def centre_x(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def page_lines(words: Iterable[Word], skew: float = 0.0) -> list[str]:
+    """The page's text lines, top to bottom. ``skew``: the slope of the text lines (dy/dx,
+    from :func:`estimate_skew`), taken out before words are grouped."""
+    placed = [(_deskewed_top(word, skew), word) for word in words if word.text.strip()]
+    placed.sort(key=lambda item: (item[0], item[1].left))
+    lines: list[list[tuple[float, Word]]] = []
+    for top, word in placed:
+        line = _line_for(lines, top, word)
+        if line is None:
+            lines.append([(top, word)])
+        else:
+            line.append((top, word))
+    return [_join([word for _, word in line]) for line in lines]
+
+
+def estimate_skew(baselines: Iterable[tuple[float, float, float, float]]) -> float:
+    """The page's skew as a slope (dy/dx): the median slope of the engine's text-line baselines
+    (x1, y1, x2, y2), weighted towards long lines by ignoring short ones; 0 when unknown."""
+    slopes = [
+        (y2 - y1) / (x2 - x1)
+        for x1, y1, x2, y2 in baselines
+        if x2 - x1 > 100  # short baselines give noisy slopes
+    ]
+    limit = math.tan(math.radians(MAX_SKEW_DEGREES))
+    slopes = [slope for slope in slopes if abs(slope) <= limit]
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _deskewed_top(word: Word, skew: float) -> float:
+    return word.top - skew * word.centre_x
+
+
+def _line_for(
+    lines: Sequence[list[tuple[float, Word]]], top: float, word: Word
+) -> list[tuple[float, Word]] | None:
+    """The line (among the last few, the ones that can still overlap) that ``word`` joins."""
+    for line in reversed(lines[-4:]):
+        line_top = min(t for t, _ in line)
+        line_bottom = max(t + w.height for t, w in line)
+        overlap = min(line_bottom, top + word.height) - max(line_top, top)
+        shorter = min(word.height, line_bottom - line_top)
+        if shorter > 0 and overlap >= SAME_LINE_OVERLAP * shorter:
+            return line
+    return None
+
+
+def _join(words: list[Word]) -> str:
+    words.sort(key=lambda word: word.left)
+    height = statistics.median(word.height for word in words)
+    text = words[0].text
+    for previous, word in zip(words, words[1:], strict=False):
+        if word.left - previous.right > COLUMN_GAP * height:
+            text += "  " + word.text
+        elif _splits_an_address(previous.text, word.text):
+            text += word.text
+        else:  # within a cell a lone bar is the letter I ("Troponin I"), not a table rule
+            text += " " + ("I" if word.text == "|" else word.text)
+    return text
+
+
+def _splits_an_address(before: str, after: str) -> bool:
+    """Tesseract often ends a word at the wide ``@`` of an e-mail address ("jane @mail.com"):
+    an address cut in two would no longer be recognised, and masked, as one."""
+    if "@" in before and "@" in after:
+        return False
+    return after.startswith("@") or before.endswith("@")
