@@ -220,13 +220,7 @@ def prod_image(session: nox.Session) -> None:
 def check_ocr_run(session: nox.Session) -> None:
     """A scanned report (page images, no text layer) through the image's OCR extractor, and
     through the default text-layer engine with the OCR fallback that the image turns on: every
-    row comes out, marked ``ocr``. The image installs Tesseract with apt; here it must be on
-    PATH."""
-    if shutil.which("tesseract") is None:
-        session.error(
-            "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-eng "
-            "(Dockerfile.prod installs them in the runtime stage)"
-        )
+    row comes out, marked ``ocr``. The plugin's wheels bring Tesseract and its model."""
     config = session.run("bioreport", "config", env={"LLM_ENGINE": "none"}, silent=True)
     if "# PDF_OCR_FALLBACK: on:" not in str(config):
         session.error(f"the image's OCR fallback is not on by default:\n{config}")

@@ -29,7 +29,7 @@ from pathlib import Path
 from benchmarks.anonymization import background_of, identifying_tokens, leaked, stage
 from benchmarks.corpus import ALL_LAYOUTS, HELD_OUT_LAYOUTS, GroundTruth, PiiItem, generate_report
 from benchmarks.corpus.scan import scanned_pdf
-from benchmarks.rows import rows_intact, values_misread
+from bioreport_engine.testing.rows import rows_intact, values_misread
 
 #: (engine, the PDFs it reads): text-layer engines read the generated PDFs, OCR their scans.
 RUNS = (

@@ -137,6 +137,7 @@ class ExtractorContract(StageContract):
             "PDF_OCR_FALLBACK": "false",
             "PII_ENGINE": self.cli_anonymizer,
             "LLM_ENGINE": "none",
+            "NORM_ENGINE": "none",
         }
         done = run_cli("process", "--json", str(scan), env=env)
         assert done.returncode == 1, done.stderr
@@ -150,7 +151,12 @@ class ExtractorContract(StageContract):
         sample = lab_report(3)
         report = tmp_path / "report.pdf"
         report.write_bytes(sample.pdf)
-        env = {"PDF_ENGINE": self.engine, "PII_ENGINE": self.cli_anonymizer, "LLM_ENGINE": "none"}
+        env = {
+            "PDF_ENGINE": self.engine,
+            "PII_ENGINE": self.cli_anonymizer,
+            "LLM_ENGINE": "none",
+            "NORM_ENGINE": "none",
+        }
         done = run_cli("process", "--json", "--show-raw", str(report), env=env)
         assert done.returncode == 0, done.stderr
         entry = json.loads(done.stdout)

@@ -56,7 +56,7 @@ def rows_intact(text: str, rows: Sequence[Row]) -> int:
     return intact
 
 
-def values_misread(text: str, rows: Sequence[BiomarkerRow]) -> tuple[int, int]:
+def values_misread(text: str, rows: Sequence[Row]) -> tuple[int, int]:
     """Of the numeric values whose analyte was found on a line of ``text`` (in document
     order), how many are not on that line as printed (a digit or decimal point misread, or the
     value lost): ``(misread, found)``. OCR's digit error rate is the first over the second."""

@@ -70,7 +70,7 @@ def test_a_qualitative_value_replaced_is_not_intact_though_the_reference_reads_t
 
 
 def test_a_value_is_misread_when_its_analyte_is_found_without_it() -> None:
-    from benchmarks.rows import values_misread
+    from bioreport_engine.testing.rows import values_misread
 
     rows = (
         BiomarkerRow("CEA", "2.7", None, "ng/mL", "< 3.0"),

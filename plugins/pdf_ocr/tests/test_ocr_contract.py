@@ -1,10 +1,8 @@
 """The extractor contract every PDF plugin keeps, on ``PDF_ENGINE=ocr``."""
 
-from benchmarks.corpus import generate_report
-from benchmarks.rows import rows_intact
 from bioreport_engine import PdfExtractor
-from tests.contracts.extractor import LIMITS, ExtractorContract
-from tests.contracts.storage_inputs import StorageContract
+from bioreport_engine.testing import ExtractorContract, StorageContract, lab_report, rows_intact
+from bioreport_engine.testing.extractor import LIMITS
 
 #: The issue's target for rows intact on scans; clean renders of the text PDFs do better.
 ROWS_INTACT_TARGET = 0.97
@@ -14,6 +12,7 @@ class TestOcr(ExtractorContract, StorageContract):
     engine = "ocr"
     distribution = "bioreport-pdf-ocr"
     library = "tesserocr"
+    cli_anonymizer = "example-mask"  # tests/plugin_example, installed by nox
     # pdfium inflates the 2 GB content stream whole and aborts when the address-space limit
     # refuses it: the child dies, the document fails permanently, the worker goes on.
     decompression_bomb_error = "the PDF crashed the extractor (SIGABRT)"
@@ -25,9 +24,9 @@ class TestOcr(ExtractorContract, StorageContract):
         layer holds. ``nox -s bench_extraction`` measures what it misreads."""
         rows = intact = 0
         for seed in range(12):
-            pdf, truth = generate_report(seed)
-            extracted = extractor.extract(pdf, LIMITS)
-            assert extracted.page_count == truth.pages
-            rows += len(truth.biomarkers)
-            intact += rows_intact(extracted.text, truth.biomarkers)
+            report = lab_report(seed)
+            extracted = extractor.extract(report.pdf, LIMITS)
+            assert extracted.page_count == report.pages
+            rows += len(report.rows)
+            intact += rows_intact(extracted.text, report.rows)
         assert intact >= ROWS_INTACT_TARGET * rows, f"{intact}/{rows} rows intact"

