@@ -3,8 +3,8 @@
 An OCR engine finds words and boxes; its own line and block analysis splits a table into
 columns (analyte, value, unit as separate blocks). This module regroups the words of a page:
 words whose vertical extents overlap, once the page's skew is taken out, form one line; a line's
-words are ordered by x; a gap wider than about a character height becomes a run of spaces, so
-structurers still see the columns.
+words are ordered by x; a gap wider than about a character height, and than two characters of the
+line's font, becomes a run of spaces, so structurers still see the columns.
 """
 
 import math
@@ -12,8 +12,11 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-#: A gap between two words wider than this many line heights separates two columns.
+#: A gap between two words wider than this many line heights separates two columns...
 COLUMN_GAP = 1.0
+#: ... if it is also wider than this many of the line's characters: in a monospaced font
+#: (Courier) a word space is a whole character wide, about as wide as a line height.
+COLUMN_GAP_CHARACTERS = 2.0
 #: Two words belong to one line when their vertical extents overlap by at least this share of
 #: the shorter one.
 SAME_LINE_OVERLAP = 0.5
@@ -89,15 +92,23 @@ def _line_for(
 def _join(words: list[Word]) -> str:
     words.sort(key=lambda word: word.left)
     height = statistics.median(word.height for word in words)
+    column_gap = max(COLUMN_GAP * height, COLUMN_GAP_CHARACTERS * _character_width(words))
     text = words[0].text
     for previous, word in zip(words, words[1:], strict=False):
-        if word.left - previous.right > COLUMN_GAP * height:
+        if word.left - previous.right > column_gap:
             text += "  " + word.text
         elif _splits_an_address(previous.text, word.text):
             text += word.text
         else:  # within a cell a lone bar is the letter I ("Troponin I"), not a table rule
             text += " " + ("I" if word.text == "|" else word.text)
     return text
+
+
+def _character_width(words: Sequence[Word]) -> float:
+    """The line's typical character width: the median of its words' widths per character
+    (words of two characters or more: a lone character's box is only its ink); 0 when unknown."""
+    widths = [(w.right - w.left) / len(w.text) for w in words if len(w.text) >= 2]
+    return statistics.median(widths) if widths else 0.0
 
 
 def _splits_an_address(before: str, after: str) -> bool:

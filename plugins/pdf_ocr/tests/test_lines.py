@@ -33,6 +33,17 @@ def test_a_skewed_table_comes_out_one_row_a_line_with_column_gaps() -> None:
     ]
 
 
+def test_a_monospaced_word_space_is_not_a_column_gap() -> None:
+    """Courier-like boxes: 25 px a character, digits 26 px high, a word space (one character
+    plus the side bearings of narrow glyphs) 30 px: wider than a line height, narrower than two
+    characters. The gap before the value column (120 px) still is one."""
+    words, left = [], 100.0
+    for part, gap in (("Phone:", 30), ("07", 30), ("5550", 30), ("1234", 120), ("Home", 0)):
+        words.append(Word(part, left, 500, left + 25 * len(part), 526))
+        left += 25 * len(part) + gap
+    assert page_lines(words) == ["Phone: 07 5550 1234  Home"]
+
+
 def test_without_baselines_the_skew_is_zero() -> None:
     assert estimate_skew([]) == 0.0
     assert estimate_skew([(0, 0, 50, 10)]) == 0.0  # too short to tell
