@@ -51,6 +51,9 @@ class ExtractorContract(StageContract):
     #: An installed anonymizer (``PII_ENGINE``) for the command-line tests; without one, they
     #: are skipped.
     cli_anonymizer: ClassVar[str | None] = None
+    #: The share of the generated reports' rows that must come out intact. A text layer keeps
+    #: every one; an OCR extractor, which misreads some characters, says what it holds.
+    min_rows_intact: ClassVar[float] = 1.0
 
     extractor = stage_fixture()
 
@@ -77,7 +80,7 @@ class ExtractorContract(StageContract):
         report = lab_report(seed)
         extracted = extractor.extract(report.pdf, LIMITS)
         assert extracted.page_count == report.pages
-        assert rows_intact(extracted.text, report.rows) == len(report.rows)
+        assert rows_intact(extracted.text, report.rows) >= self.min_rows_intact * len(report.rows)
 
     @pytest.mark.parametrize("name", FIXTURES)
     def test_hostile_input_fails_permanently_with_a_clear_message(
@@ -161,5 +164,6 @@ class ExtractorContract(StageContract):
         assert done.returncode == 0, done.stderr
         entry = json.loads(done.stdout)
         assert entry["ok"] and entry["page_count"] == sample.pages
-        assert sample.rows[0].analyte in entry["raw_text"]
+        intact = rows_intact(entry["raw_text"], sample.rows)
+        assert intact >= self.min_rows_intact * len(sample.rows), f"{intact}/{len(sample.rows)}"
         assert entry["engines"]["pdf"].startswith(f"{self.engine} ({self.distribution} ")

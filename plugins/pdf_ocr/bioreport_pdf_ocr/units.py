@@ -55,12 +55,14 @@ UNITS = (
     "ug/dL",
     "ug/mL",
     "umol/L",
+    "x10E3/uL",
+    "x10E6/uL",
 )
 
 #: Characters Tesseract confuses with one another in these units, by class; letters whose
 #: capital has the same shape (``Pg``, ``Sec``) are compared in lower case.
 _CONFUSABLE = str.maketrans(
-    {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "4": "^", "n": "h"}
+    {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "4": "^", "n": "h", "0": "o"}
     | {upper: upper.lower() for upper in "CKOPSUVWXZ"}
 )
 _ALL_UNITS = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})
