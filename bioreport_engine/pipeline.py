@@ -222,7 +222,7 @@ class Pipeline:
         check_size(len(pdf), self.limits.max_bytes)
         with _timed(timings, "extract"), self.extractor.guard():
             extracted = self.extractor.stage.extract(pdf, self.limits)
-        extracted, ocr_ran = self._read_blank_pages(pdf, extracted, timings)
+        extracted, ocr_engine = self._read_blank_pages(pdf, extracted, timings)
         # The child checked this already; an extractor in process may have forgotten it.
         check_char_count(extracted.char_count, self.limits)
         require_some_text(extracted, self.ocr_fallback)
@@ -242,21 +242,20 @@ class Pipeline:
             report = mark_ocr_rows(
                 report, anonymized.text, extracted.ocr_pages, extracted.page_count
             )
-        ocr_engine = self.ocr.info if ocr_ran and self.ocr is not None else None
         return PipelineResult(extracted, anonymized, report, timings, self.stages, ocr_engine)
 
     def _read_blank_pages(
         self, pdf: bytes, extracted: ExtractedText, timings: dict[str, float]
-    ) -> tuple[ExtractedText, bool]:
+    ) -> tuple[ExtractedText, StageInfo | None]:
         """``extracted`` with its blank pages read by the OCR fallback, if it is on and there
-        are any; and whether it ran. The OCR extractor gets those pages only, under the same
-        limits (each extraction its own ``PDF_TIMEOUT_SECONDS``)."""
+        are any; and the OCR engine, if it ran. The OCR extractor gets those pages only, under
+        the same limits (each extraction its own ``PDF_TIMEOUT_SECONDS``)."""
         pages = blank_pages(extracted)
         if self.ocr is None or not pages:
-            return extracted, False
+            return extracted, None
         with _timed(timings, "ocr"), self.ocr.guard():
             read = self.ocr.stage.extract(pdf, replace(self.limits, pages=pages))
-        return merge(extracted, read, pages), True
+        return merge(extracted, read, pages), self.ocr.info
 
 
 def _extractor_stage(
