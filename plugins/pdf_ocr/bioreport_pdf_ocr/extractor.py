@@ -29,7 +29,9 @@ from bioreport_engine import (
     collect_pages,
     require_pdf,
 )
+from bioreport_pdf_ocr.digits import DigitReader
 from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
+from bioreport_pdf_ocr.rules import remove_rules
 from bioreport_pdf_ocr.settings import OcrSettings, check
 from bioreport_pdf_ocr.units import correct_unit
 
@@ -69,8 +71,9 @@ class OcrExtractor:
         self.dpi = settings.dpi
         _quiet_leptonica()
         self.api = tesserocr.PyTessBaseAPI(
-            path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.AUTO
+            path=f"{tessdata}/", lang=settings.language, psm=tesserocr.PSM.SINGLE_BLOCK
         )
+        self.digits = DigitReader(f"{tessdata}/", settings.language, settings.dpi)
         tesseract = tesserocr.tesseract_version().split()[1]
         #: Starts with the engine's name, as every extractor's does.
         self.library = f"ocr tesseract {tesseract} ({settings.language}), pypdfium2 {_PDFIUM}"
@@ -100,7 +103,10 @@ class OcrExtractor:
         self.api.SetSourceResolution(self.dpi)
         try:
             self.api.Recognize()
-            words = list(_words(self.api))
+            words = [
+                Word(correct_unit(self.digits.reread(text, box, image)), *box)
+                for text, box in _words(self.api)
+            ]
             skew = estimate_skew(_baselines(self.api))
         finally:
             self.api.Clear()
@@ -145,10 +151,10 @@ def _render(page: pypdfium2.PdfPage, dpi: int) -> Image.Image:
         image: Image.Image = bitmap.to_pil().convert("L")
     finally:
         bitmap.close()
-    return image.filter(SHARPEN)
+    return remove_rules(image.filter(SHARPEN), round(scale * 72))
 
 
-def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Word]:
+def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
     level = tesserocr.RIL.WORD
     iterator = api.GetIterator()
     if iterator is None:  # nothing recognised on the page
@@ -160,7 +166,7 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[Word]:
             continue
         box = word.BoundingBox(level)
         if text.strip() and box:
-            yield Word(correct_unit(text.strip()), *box)
+            yield text.strip(), box
 
 
 def _baselines(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[float, float, float, float]]:

@@ -3,8 +3,11 @@
 In the sans-serif fonts of lab reports Tesseract cannot tell ``I`` from ``l``, ``1`` or ``|``,
 reads the small caret of ``10^3/uL`` as a ``4``, and ``h`` as ``n``: ``mIU/mL`` comes out
 ``mlU/mL``. A word that is not a known unit, but would be one were its confusable characters
-read the other way, is replaced by that unit. Values are never touched (a word with no letter
-and no slash is left alone), and a word that matches several units, or none, stays as read.
+read the other way, is replaced by that unit. A word with a character that no ordinary word
+has (a slash, a bracket, a bar) and a letter is a unit read with one character more, fewer or
+different (``mo/L``, ``/hpft``, ``[pf``): it is replaced by the one unit that is one edit away,
+confusions aside. Values are never touched (a word with no letter and no slash is left alone),
+and a word that matches several units, or none, stays as read.
 """
 
 import re
@@ -62,7 +65,8 @@ UNITS = (
 #: Characters Tesseract confuses with one another in these units, by class; letters whose
 #: capital has the same shape (``Pg``, ``Sec``) are compared in lower case.
 _CONFUSABLE = str.maketrans(
-    {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "4": "^", "n": "h", "0": "o"}
+    {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "[": "I", "]": "I", "\\": "I"}
+    | {"4": "^", "n": "h", "0": "o"}
     | {upper: upper.lower() for upper in "CKOPSUVWXZ"}
 )
 _ALL_UNITS = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})
@@ -82,6 +86,20 @@ def _lexicon() -> dict[str, frozenset[str]]:
 
 _LEXICON = _lexicon()
 _MAY_BE_UNIT = re.compile(r"[A-Za-z/%]")
+#: A letter and a character ordinary words do not have: a unit, possibly misread.
+_UNIT_LIKE = re.compile(r"(?=.*[A-Za-z]).*[/\\|\[\]]")
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one character inserted, deleted or replaced."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[i:] == b[i + 1 :] or a[i + 1 :] == b[i + 1 :]
+    return True  # b is a with one character added at the end
 
 
 def correct_unit(word: str) -> str:
@@ -89,7 +107,10 @@ def correct_unit(word: str) -> str:
     ``PG``), the one in the word's case; nothing is guessed between two different units."""
     if word in _ALL_UNITS or not _MAY_BE_UNIT.search(word):
         return word
-    units = _LEXICON.get(_key(word), frozenset())
+    key = _key(word)
+    units = _LEXICON.get(key, frozenset())
+    if not units and _UNIT_LIKE.match(word):
+        units = frozenset().union(*(u for k, u in _LEXICON.items() if _one_edit_apart(key, k)))
     if len(units) > 1:
         upper = word.isupper()
         units = frozenset(unit for unit in units if unit.isupper() == upper)
