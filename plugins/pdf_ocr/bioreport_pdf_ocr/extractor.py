@@ -1,13 +1,16 @@
 """Each page rendered to a grey image by pdfium, read by Tesseract word by word, and its lines
 rebuilt from the word boxes (:mod:`bioreport_pdf_ocr.lines`) so that a table row is one line.
 
-Each page image is sharpened (an unsharp mask) before Tesseract reads it: on tuning-layout
-scans that cut the values misread (a decimal point lost or read as a colon) by about five
-times. Tesseract runs with its automatic page segmentation (``PSM.AUTO``): sparse-text mode
-dropped single-digit values ("Anion Gap  9") on the synthetic corpus, single-block mode did no
-better once the image was sharpened, and the layout analysis' column blocks do not matter since
-lines are rebuilt from the word boxes (plugin README).
-"""
+Before Tesseract reads a page image it is sharpened (an unsharp mask: on tuning-layout scans
+that cut the values misread, a decimal point lost or read as a colon, by about five times) and
+its table rules are painted out (:mod:`bioreport_pdf_ocr.rules`). Tesseract reads the page as
+one block of text (``PSM.SINGLE_BLOCK``): its automatic layout analysis cut a column of flags
+into a tall "word" that joined three rows, and lost single-digit values, once the rules that
+had parted the blocks were gone; lines are rebuilt from the word boxes anyway. Then numbers,
+and short words Tesseract is unsure of, are read again alone (:mod:`bioreport_pdf_ocr.digits`),
+and units and lab words are read back from Tesseract's confusions
+(:mod:`bioreport_pdf_ocr.units`, :mod:`bioreport_pdf_ocr.words`). Every choice was measured
+on tuning layouts only (plugin README)."""
 
 import ctypes
 import math
@@ -34,6 +37,7 @@ from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
 from bioreport_pdf_ocr.rules import remove_rules
 from bioreport_pdf_ocr.settings import OcrSettings, check
 from bioreport_pdf_ocr.units import correct_unit
+from bioreport_pdf_ocr.words import correct_word
 
 #: A page image is never larger than this (about A3 at 300 dpi): a PDF whose page is metres
 #: wide is rendered at a lower resolution instead of exhausting memory.
@@ -104,8 +108,8 @@ class OcrExtractor:
         try:
             self.api.Recognize()
             words = [
-                Word(correct_unit(self.digits.reread(text, box, image)), *box)
-                for text, box in _words(self.api)
+                Word(_read_back(self.digits.reread(text, confidence, box, image)), *box)
+                for text, confidence, box in _words(self.api)
             ]
             skew = estimate_skew(_baselines(self.api))
         finally:
@@ -154,7 +158,15 @@ def _render(page: pypdfium2.PdfPage, dpi: int) -> Image.Image:
     return remove_rules(image.filter(SHARPEN), round(scale * 72))
 
 
-def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+def _read_back(word: str) -> str:
+    """``word`` read back to the unit, or else the lab word, it is a confusion of."""
+    unit = correct_unit(word)
+    return unit if unit != word else correct_word(word)
+
+
+def _words(
+    api: tesserocr.PyTessBaseAPI,
+) -> Iterator[tuple[str, float, tuple[int, int, int, int]]]:
     level = tesserocr.RIL.WORD
     iterator = api.GetIterator()
     if iterator is None:  # nothing recognised on the page
@@ -166,7 +178,7 @@ def _words(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[str, tuple[int, int, 
             continue
         box = word.BoundingBox(level)
         if text.strip() and box:
-            yield text.strip(), box
+            yield text.strip(), word.Confidence(level), box
 
 
 def _baselines(api: tesserocr.PyTessBaseAPI) -> Iterator[tuple[float, float, float, float]]:

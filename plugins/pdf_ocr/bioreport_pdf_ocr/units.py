@@ -66,7 +66,7 @@ UNITS = (
 #: capital has the same shape (``Pg``, ``Sec``) are compared in lower case.
 _CONFUSABLE = str.maketrans(
     {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "[": "I", "]": "I", "\\": "I"}
-    | {"4": "^", "n": "h", "0": "o"}
+    | {"L": "I", "4": "^", "n": "h", "0": "o", "£": "f", "&": "%"}
     | {upper: upper.lower() for upper in "CKOPSUVWXZ"}
 )
 _ALL_UNITS = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})
@@ -85,9 +85,9 @@ def _lexicon() -> dict[str, frozenset[str]]:
 
 
 _LEXICON = _lexicon()
-_MAY_BE_UNIT = re.compile(r"[A-Za-z/%]")
+_MAY_BE_UNIT = re.compile(r"[A-Za-z/%&£]")
 #: A letter and a character ordinary words do not have: a unit, possibly misread.
-_UNIT_LIKE = re.compile(r"(?=.*[A-Za-z]).*[/\\|\[\]]")
+_UNIT_LIKE = re.compile(r"(?=.*[A-Za-z]).*[/\\|\[\]£]")
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
