@@ -36,8 +36,8 @@ from bioreport_pdf_ocr.digits import DigitReader
 from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
 from bioreport_pdf_ocr.rules import remove_rules
 from bioreport_pdf_ocr.settings import OcrSettings, check
-from bioreport_pdf_ocr.units import correct_unit
-from bioreport_pdf_ocr.words import correct_word
+from bioreport_pdf_ocr.units import correct_unit, split_flag_from_unit
+from bioreport_pdf_ocr.words import correct_word, split_flag
 
 #: A page image is never larger than this (about A3 at 300 dpi): a PDF whose page is metres
 #: wide is rendered at a lower resolution instead of exhausting memory.
@@ -159,9 +159,13 @@ def _render(page: pypdfium2.PdfPage, dpi: int) -> Image.Image:
 
 
 def _read_back(word: str) -> str:
-    """``word`` read back to the unit, or else the lab word, it is a confusion of."""
+    """``word`` read back to the unit, or else the lab word, it is a confusion of; a flag fused
+    to its unit or value written apart."""
+    flagged = split_flag_from_unit(word)
+    if flagged != word:
+        return flagged
     unit = correct_unit(word)
-    return unit if unit != word else correct_word(word)
+    return unit if unit != word else split_flag(correct_word(word))
 
 
 def _words(

@@ -39,6 +39,8 @@ def remove_rules(page: Image.Image, dpi: int) -> Image.Image:
         ends = _widen(across, axis=0, by=EDGE_PIXELS + 2)
         down |= _runs_touching(_runs(upright, border, axis=0), ends)
     rules = across | down
+    if not rules.any():
+        return page
     rules = _widen(_widen(rules, axis=0, by=EDGE_PIXELS), axis=1, by=EDGE_PIXELS)
     cleaned = np.where(rules, np.uint8(255), grey)
     return Image.fromarray(cleaned, mode="L")

@@ -115,3 +115,12 @@ def correct_unit(word: str) -> str:
         upper = word.isupper()
         units = frozenset(unit for unit in units if unit.isupper() == upper)
     return next(iter(units)) if len(units) == 1 else word
+
+
+def split_flag_from_unit(word: str) -> str:
+    """``word``, or a flag and the unit fused after it written apart ("HfL" -> "H fL")."""
+    if len(word) > 1 and word[0] in "HL":
+        unit = correct_unit(word[1:])
+        if unit in _ALL_UNITS:
+            return f"{word[0]} {unit}"
+    return word

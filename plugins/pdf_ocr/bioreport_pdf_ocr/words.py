@@ -6,13 +6,17 @@ Tesseract reads "Vitamin B1" as "Vitamin Bl", "HbA1c" as "HbAic", "Iron" as "lro
 the lab lexicon (``lab_words.txt``: the analyte names, synonyms and qualitative results of the
 catalog), but would be one were its confusable characters read the other way, is replaced by
 that word. Only the confusions Tesseract makes count: ``I`` or ``1`` read as ``l``, ``1`` as
-``i``, ``O`` as ``0`` and the like, never an ``i`` read as ``l`` ("Bill" is not "Bili"). A word
-with no letter (a value) is never touched, nor is a word that matches several lab words, or
-that is a lab word in other capitals ("iron", "IRON").
+``i``, ``O`` as ``0`` and the like, never an ``i`` read as ``l`` ("Bill" is not "Bili") nor a
+small letter as its capital ("iron" stays). A word with no letter (a value) is never touched,
+nor is a lab word, nor a word that matches several lab words.
 """
 
+import re
 from functools import cache
 from importlib import resources
+
+#: A value and its flag read as one word ("3.2L", "5.2H"): the columns were close.
+FUSED_FLAG = re.compile(r"([<>]?\d+(?:[.,]\d+)*)([HL])")
 
 #: Characters Tesseract confuses with one another in words, by class.
 _CONFUSABLE = str.maketrans({"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "0": "O"})
@@ -29,25 +33,23 @@ def _key(word: str) -> str:
 
 @cache
 def _lexicon() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """The lab words in every capitalisation they may be printed in, and confusion key ->
-    the lab words that share it."""
+    """The lab words, as listed and in capitals (LIS printouts), and confusion key -> the lab
+    words that share it."""
     text = resources.files("bioreport_pdf_ocr").joinpath("lab_words.txt").read_text("utf-8")
     listed = [line for line in text.splitlines() if line and not line.startswith("#")]
     words = {form for word in listed for form in (word, word.upper())}
     keys: dict[str, set[str]] = {}
     for word in words:
         keys.setdefault(_key(word), set()).add(word)
-    return frozenset(word.lower() for word in words), {
-        key: frozenset(found) for key, found in keys.items()
-    }
+    return frozenset(words), {key: frozenset(found) for key, found in keys.items()}
 
 
 def correct_word(word: str) -> str:
     """``word``, or the one lab word it is a confusion of."""
     if not any(ch.isalpha() for ch in word):
         return word
-    lower, keys = _lexicon()
-    if word.lower() in lower:
+    words, keys = _lexicon()
+    if word in words:
         return word
     found = [lab for lab in keys.get(_key(word), ()) if _misread_as(lab, word)]
     return found[0] if len(found) == 1 else word
@@ -55,3 +57,9 @@ def correct_word(word: str) -> str:
 
 def _misread_as(printed: str, read: str) -> bool:
     return all(p == r or (p, r) in _MISREADINGS for p, r in zip(printed, read, strict=True))
+
+
+def split_flag(word: str) -> str:
+    """``word``, or a value and the flag fused to it written apart ("3.2L" -> "3.2 L")."""
+    fused = FUSED_FLAG.fullmatch(word)
+    return f"{fused[1]} {fused[2]}" if fused else word

@@ -1,11 +1,10 @@
-"""Lines rebuilt from word boxes, and units read back from OCR's confusions (no OCR here)."""
+"""Lines rebuilt from word boxes (no OCR here)."""
 
 import math
 from collections.abc import Sequence
 
 import pytest
 from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
-from bioreport_pdf_ocr.units import correct_unit
 
 
 def row(y: float, cells: Sequence[tuple[float, str]], slope: float = 0.0) -> list[Word]:
@@ -57,32 +56,3 @@ def test_an_e_mail_address_cut_at_its_at_sign_is_one_word_again() -> None:
 def test_a_lone_bar_inside_a_cell_is_the_letter_i() -> None:
     words = row(100, [(100, "Troponin |")])
     assert page_lines(words) == ["Troponin I"]
-
-
-@pytest.mark.parametrize(
-    ("read", "unit"),
-    [
-        ("1043/uL", "10^3/uL"),
-        ("mlU/mL", "mIU/mL"),
-        ("ulU/mL", "uIU/mL"),
-        ("/npf", "/hpf"),
-        ("/Ipf", "/lpf"),
-        ("Pg", "pg"),
-        ("Sec", "sec"),
-        ("[U/mL", "IU/mL"),
-        ("/\\pf", "/lpf"),
-        ("|\\pf", "/lpf"),
-        ("[pf", "/lpf"),
-        ("mo/L", "mo/L"),  # mg/L or mU/L: nothing is guessed
-        ("/hpft", "/hpf"),
-        ("Sex", "Sex"),
-        ("12/03/2024", "12/03/2024"),
-        ("m/L", "m/L"),
-        ("mg/dL", "mg/dL"),
-        ("MG/DL", "MG/DL"),
-        ("141", "141"),
-        ("Glucose", "Glucose"),
-    ],
-)
-def test_units_are_read_back_from_confusions_and_values_never_change(read: str, unit: str) -> None:
-    assert correct_unit(read) == unit
