@@ -2,7 +2,8 @@
 qualitative results of bioreport-norm-catalog's catalog, that OCR's confusions are read back
 to (``bioreport_pdf_ocr.words``).
 
-    python plugins/pdf_ocr/tools/lab_words.py plugins/norm_catalog/bioreport_norm_catalog/data/analytes.yaml
+    python plugins/pdf_ocr/tools/lab_words.py \
+        plugins/norm_catalog/bioreport_norm_catalog/data/analytes.yaml
 """
 
 import re
