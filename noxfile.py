@@ -159,6 +159,15 @@ def bench_extraction(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench_ocr_variants(session: nox.Session) -> None:
+    """OCR on the tuning layouts only (seeds 10, 11, 20, 21), their results table drawn as
+    the layout draws it, in Courier, in Times and as a ruled grid: the figures OCR tuning may
+    look at (``-- --seeds N ... --dpi 150``; about 5 minutes)."""
+    install_project(session, *TEST_DEPS)
+    session.run("python", "-m", "benchmarks.ocr_variants", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def bench_normalization(session: nox.Session) -> None:
     """The rules structurer's exact rows per layout, and rows mapped to the right LOINC code,
     wrongly mapped (must be 0) and unmapped; canonical values against hand conversions."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from benchmarks.anonymization import background_of, identifying_tokens, leaked, stage
 from benchmarks.corpus import ALL_LAYOUTS, HELD_OUT_LAYOUTS, GroundTruth, PiiItem, generate_report
 from benchmarks.corpus.scan import scanned_pdf
-from bioreport_engine.testing.rows import rows_intact, values_misread
+from bioreport_engine.testing.rows import misread_values, rows_intact
 
 #: (engine, the PDFs it reads): text-layer engines read the generated PDFs, OCR their scans.
 RUNS = (
@@ -66,14 +66,21 @@ class Score:
     intact: int = 0
     misread: int = 0
     found: int = 0
+    #: The same, counting only the values the text layer reads as printed: what is left is the
+    #: engine's own misreading (a wrong digit or point), not the measure's.
+    wrong_digit: int = 0
+    found_right: int = 0
     ms_per_page: list[float] = field(default_factory=list)
 
-    def add(self, text: str, truth: GroundTruth, ms: float) -> None:
+    def add(self, text: str, truth: GroundTruth, ms: float, text_layer: str) -> None:
         self.rows += len(truth.biomarkers)
         self.intact += rows_intact(text, truth.biomarkers)
-        misread, found = values_misread(text, truth.biomarkers)
-        self.misread += misread
-        self.found += found
+        misread, found = misread_values(text, truth.biomarkers)
+        self.misread += len(misread)
+        self.found += len(found)
+        layer_misread, _ = misread_values(text_layer, truth.biomarkers)
+        self.wrong_digit += len(misread - layer_misread)
+        self.found_right += len(found - layer_misread)
         self.ms_per_page.append(ms / truth.pages)
 
 
@@ -136,13 +143,14 @@ def worker(engine: str, paths: Sequence[str]) -> None:
 
 
 def measure(documents: list[Document]) -> list[Run]:
-    runs = []
+    runs: list[Run] = []
     for engine, quality in RUNS:
         texts, ms, rss = extract_in_child(engine, [d.paths[quality] for d in documents])
+        layer = runs[0].texts if runs else texts  # the first run's, pdfplumber's text layer
         scores = {"tuning": Score(), "held-out": Score(), "all": Score()}
-        for document, text, elapsed in zip(documents, texts, ms, strict=True):
+        for document, text, elapsed, reference in zip(documents, texts, ms, layer, strict=True):
             for key in ("held-out" if document.held_out else "tuning", "all"):
-                scores[key].add(text, document.truth, elapsed)
+                scores[key].add(text, document.truth, elapsed, reference)
         runs.append(Run(engine, quality, rss, texts, scores))
     return runs
 
@@ -222,11 +230,15 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
         f"Scanned reports: {len(documents)} documents ({pages} pages), {per_layout} per layout "
         f"(seeds 0-{per_layout - 1}) of {len(ALL_LAYOUTS)} layouts, each extracted from its "
         "text layer and, by OCR, from its scans (rotated up to 1.5 degrees, blurred, grainy, "
-        "JPEG, no text layer). Misread values = analyte found, value not as printed. Each "
-        "engine runs in a child process of its own: peak RSS is that process's.",
+        "JPEG, no text layer). Values misread = analyte found, value not as printed; wrong "
+        "digit = the same among the values the text layer (pdfplumber) reads as printed, so "
+        "that the measure's own misses (an analyte named in a sentence before its row) are not "
+        "counted: the issue's digit error rate. Each engine runs in a child process of its "
+        "own: peak RSS is that process's.",
         "",
-        "| engine (PDFs) | set | rows intact | values misread | ms/page (median) | peak RSS MB |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| engine (PDFs) | set | rows intact | values misread | wrong digit "
+        "| ms/page (median) | peak RSS MB |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for run in runs:
         for key in ("tuning", "held-out", "all"):
@@ -234,7 +246,8 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
             ms = statistics.median(s.ms_per_page)
             lines.append(
                 f"| {label(run)} | {key} | {_share(s.intact, s.rows)} "
-                f"| {_share(s.misread, s.found)} | {ms:.0f} | {run.peak_rss_mb:.0f} |"
+                f"| {_share(s.misread, s.found)} | {_share(s.wrong_digit, s.found_right)} "
+                f"| {ms:.0f} | {run.peak_rss_mb:.0f} |"
             )
     lines += [
         "",

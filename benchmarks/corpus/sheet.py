@@ -9,9 +9,10 @@ Two rules keep the text layer faithful to the ground truth:
 """
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reportlab.lib.pagesizes import letter  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, import-not-found, unused-ignore]
@@ -130,6 +131,20 @@ class TableStyle:
 
 
 DEFAULT_STYLE = TableStyle()
+#: Changes made to every table's style inside :func:`restyled_tables`.
+_RESTYLED: dict[str, Any] = {}
+
+
+@contextmanager
+def restyled_tables(**changes: Any) -> Iterator[None]:
+    """Every results table drawn inside is drawn with ``changes`` to its ``TableStyle``
+    (``font``, ``bold``, ``ruled``), whatever its layout asks: the OCR benchmark's variants of
+    the tuning layouts in fonts and grids no layout uses."""
+    _RESTYLED.update(changes)
+    try:
+        yield
+    finally:
+        _RESTYLED.clear()
 
 
 class Tabular(Protocol):
@@ -192,6 +207,7 @@ def draw_table(
     rows), for the multi-page layout; a page also breaks when it is full. A heading never ends
     a page.
     """
+    style = replace(style, **_RESTYLED)
     size = report.table_font_size
     leading = size * 1.55
     columns = Columns.fit(report.rows, size, report.column_gap, style)

@@ -60,17 +60,28 @@ def values_misread(text: str, rows: Sequence[Row]) -> tuple[int, int]:
     """Of the numeric values whose analyte was found on a line of ``text`` (in document
     order), how many are not on that line as printed (a digit or decimal point misread, or the
     value lost): ``(misread, found)``. OCR's digit error rate is the first over the second."""
+    misread, found = misread_values(text, rows)
+    return len(misread), len(found)
+
+
+def misread_values(text: str, rows: Sequence[Row]) -> tuple[set[int], set[int]]:
+    """:func:`values_misread` by row: the indexes (in ``rows``) of the numeric values misread,
+    and of those whose analyte was found. Comparing them with a text layer's tells OCR's
+    misreads from the measure's own (an analyte named in a sentence before its row)."""
     lines = text.splitlines()
-    position = misread = found = 0
-    for row in rows:
+    position = 0
+    misread: set[int] = set()
+    found: set[int] = set()
+    for number, row in enumerate(rows):
         if not any(ch.isdigit() for ch in row.value):
             continue
         analyte = re.compile(rf"(?<![\w]){re.escape(row.analyte)}(?![\w])")
         value = re.compile(rf"(?<![\w.]){re.escape(row.value)}(?![\w.])")
         for index in range(position, len(lines)):
             if analyte.search(lines[index]):
-                found += 1
-                misread += not value.search(lines[index])
+                found.add(number)
+                if not value.search(lines[index]):
+                    misread.add(number)
                 position = index + 1
                 break
     return misread, found

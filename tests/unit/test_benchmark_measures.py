@@ -82,6 +82,21 @@ def test_a_value_is_misread_when_its_analyte_is_found_without_it() -> None:
     assert values_misread(text, rows) == (1, 2)  # Iron not found: not counted
 
 
+def test_a_wrong_digit_is_a_misread_the_text_layer_does_not_share() -> None:
+    from bioreport_engine.testing.rows import misread_values
+
+    rows = (
+        BiomarkerRow("Glucose", "105", "H", "mg/dL", "70 - 99"),
+        BiomarkerRow("CEA", "2.7", None, "ng/mL", "< 3.0"),
+    )
+    layer = "Glucose was high.\nGlucose  105  H  mg/dL\nCEA  2.7  ng/mL\n"
+    ocr = "Glucose was high.\nGlucose  105  H  mg/dL\nCEA  27  ng/mL\n"
+    misread, found = misread_values(ocr, rows)
+    layer_misread, _ = misread_values(layer, rows)
+    assert (misread, found) == ({0, 1}, {0, 1})  # Glucose: the sentence is found first
+    assert misread - layer_misread == {1}  # only CEA is OCR's wrong digit
+
+
 def test_a_name_ocr_misspelled_still_leaks() -> None:
     from benchmarks.extraction_scans import leaked_nearly
 

@@ -14,10 +14,11 @@ class TestOcr(ExtractorContract, StorageContract):
     # refuses it: the child dies, the document fails permanently, the worker goes on.
     decompression_bomb_error = "the PDF crashed the extractor (SIGABRT)"
     # Measured on the contract's 12 generated reports (8 to 10 pt, columns two spaces apart),
-    # rendered at 300 dpi: 383 of 483 rows intact (79%); "A1c" comes out "Alc", decimal points
-    # and flags are lost or fused. A floor that tells working from broken, far below issue #17's
-    # 97% target, which `nox -s bench_extraction` measures on the scanned corpus.
-    min_rows_intact = 0.7
+    # rendered at 300 dpi: 460 of 483 rows intact (95%; 79% before numbers were read again and
+    # lab words read back). What is left: digits misread in a value ("117" for "98"), a flag
+    # read as "H-". A floor that tells working from broken, below issue #17's 97% target, which
+    # `nox -s bench_extraction` measures on the scanned corpus.
+    min_rows_intact = 0.9
 
     def test_every_row_stays_on_one_line(self, extractor: PdfExtractor) -> None:  # type: ignore[override]
         """The contract's 12 documents, rendered and read by OCR: the page count exact, and
