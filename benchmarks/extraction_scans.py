@@ -219,7 +219,7 @@ def label(run: Run) -> str:
     return f"{run.engine} ({run.quality})"
 
 
-def _share(part: int, whole: int) -> str:
+def share(part: int, whole: int) -> str:
     return f"{part / whole:.1%} ({part}/{whole})" if whole else "n/a"
 
 
@@ -245,8 +245,8 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
             s = run.scores[key]
             ms = statistics.median(s.ms_per_page)
             lines.append(
-                f"| {label(run)} | {key} | {_share(s.intact, s.rows)} "
-                f"| {_share(s.misread, s.found)} | {_share(s.wrong_digit, s.found_right)} "
+                f"| {label(run)} | {key} | {share(s.intact, s.rows)} "
+                f"| {share(s.misread, s.found)} | {share(s.wrong_digit, s.found_right)} "
                 f"| {ms:.0f} | {run.peak_rss_mb:.0f} |"
             )
     lines += [
@@ -262,8 +262,8 @@ def report(documents: list[Document], runs: list[Run], leaks: dict[str, dict[str
         for key, tally in by_set.items():
             kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(tally.kinds.items()) if n)
             lines.append(
-                f"| {name} | {key} | {_share(tally.exact, tally.items)} "
-                f"| {_share(tally.near, tally.items)} | {kinds or '-'} |"
+                f"| {name} | {key} | {share(tally.exact, tally.items)} "
+                f"| {share(tally.near, tally.items)} | {kinds or '-'} |"
             )
     lines += ["", TARGETS]
     return "\n".join(lines)

@@ -7,8 +7,8 @@ other does not draw (default 10, 11, 20, 21), so that it may be looked at while 
 draws each document's results table four ways (``sheet.restyled_tables``): as the layout draws
 it (Helvetica), in Courier (a typewriter font, as LIS printouts use), in Times, and as a ruled
 grid. Each document is scanned at 300 dpi (``benchmarks/corpus/scan.py``) and read by the
-``ocr`` extractor in this process. Per variant: rows intact, values misread (as in
-:mod:`benchmarks.extraction_scans`) and ms/page (median), all variants in one run.
+``ocr`` extractor in this process. Per variant: rows intact, values misread, wrong digits (as
+in :mod:`benchmarks.extraction_scans`) and ms/page (median), all variants in one run.
 
 ``nox -s bench_ocr_variants [-- --seeds 10 11 --dpi 150]`` runs it.
 """
@@ -17,15 +17,14 @@ import argparse
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.corpus import TUNING_LAYOUTS, generate_report
 from benchmarks.corpus.scan import scanned_pdf
 from benchmarks.corpus.sheet import restyled_tables
+from benchmarks.extraction_scans import Score, share
 from bioreport_engine import ExtractionLimits, PdfExtractor
 from bioreport_engine.testing import discover
-from bioreport_engine.testing.rows import rows_intact, values_misread
 
 #: Variant -> the changes to every table's style.
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -37,27 +36,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
 DEFAULT_SEEDS = (10, 11, 20, 21)
 
 
-@dataclass
-class Tally:
-    rows: int = 0
-    intact: int = 0
-    misread: int = 0
-    found: int = 0
-    ms_per_page: list[float] = field(default_factory=list)
-
-    def row(self, name: str) -> str:
-        ms = statistics.median(self.ms_per_page)
-        return (
-            f"| {name} | {self.intact}/{self.rows} ({self.intact / self.rows:.1%}) "
-            f"| {self.misread}/{self.found} ({self.misread / max(self.found, 1):.1%}) "
-            f"| {ms:.0f} |"
-        )
+def row(name: str, score: Score) -> str:
+    return (
+        f"| {name} | {share(score.intact, score.rows)} | {share(score.misread, score.found)} "
+        f"| {share(score.wrong_digit, score.found_right)} "
+        f"| {statistics.median(score.ms_per_page):.0f} |"
+    )
 
 
 def measure(
-    extractor: PdfExtractor, changes: dict[str, Any], seeds: Sequence[int], dpi: int
-) -> Tally:
-    tally = Tally()
+    engines: tuple[PdfExtractor, PdfExtractor],
+    changes: dict[str, Any],
+    seeds: Sequence[int],
+    dpi: int,
+) -> Score:
+    """``engines``: OCR, and the text layer's extractor that tells OCR's misreads from the
+    measure's own."""
+    ocr, text_layer = engines
+    score = Score()
     limits = ExtractionLimits(timeout_seconds=600)
     for layout in TUNING_LAYOUTS:
         for seed in seeds:
@@ -65,29 +61,29 @@ def measure(
                 pdf, truth = generate_report(seed, layout)
             scan = scanned_pdf(pdf, dpi=dpi, seed=seed)
             started = time.perf_counter()
-            text = extractor.extract(scan, limits).text
-            tally.ms_per_page.append((time.perf_counter() - started) * 1000 / truth.pages)
-            tally.rows += len(truth.biomarkers)
-            tally.intact += rows_intact(text, truth.biomarkers)
-            misread, found = values_misread(text, truth.biomarkers)
-            tally.misread += misread
-            tally.found += found
-    return tally
+            text = ocr.extract(scan, limits).text
+            elapsed = (time.perf_counter() - started) * 1000
+            score.add(text, truth, elapsed, text_layer.extract(pdf, limits).text)
+    return score
 
 
 def run(seeds: Sequence[int] = DEFAULT_SEEDS, dpi: int = 300) -> str:
-    extractor = discover().pdf_extractor("ocr").spec.build()
+    stages = discover()
+    engines = (
+        stages.pdf_extractor("ocr").spec.build(),
+        stages.pdf_extractor("pdfplumber").spec.build(),
+    )
     lines = [
         f"OCR (PDF_ENGINE=ocr) on the {len(TUNING_LAYOUTS)} tuning layouts, seeds "
         f"{', '.join(map(str, seeds))}, scanned at {dpi} dpi, the results table drawn four "
         "ways. Tuning layouts only: these figures may guide tuning; the held-out figures are "
         "in the scanned-reports benchmark.",
         "",
-        "| table drawn | rows intact | values misread | ms/page (median) |",
-        "| --- | --- | --- | --- |",
+        "| table drawn | rows intact | values misread | wrong digit | ms/page (median) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, changes in VARIANTS.items():
-        lines.append(measure(extractor, changes, seeds, dpi).row(name))
+        lines.append(row(name, measure(engines, changes, seeds, dpi)))
     return "\n".join(lines)
 
 

@@ -1,10 +1,11 @@
 """Units of measure read back from OCR's usual confusions.
 
-In the sans-serif fonts of lab reports Tesseract cannot tell ``I`` from ``l``, ``1`` or ``|``,
-reads the small caret of ``10^3/uL`` as a ``4``, and ``h`` as ``n``: ``mIU/mL`` comes out
-``mlU/mL``. A word that is not a known unit, but would be one were its confusable characters
+In the sans-serif fonts of lab reports Tesseract cannot tell ``I`` from ``l``, ``1``, ``|`` or
+a bracket, nor a small ``l`` from ``L``; it reads the small caret of ``10^3/uL`` as a ``4`` and
+``h`` as ``n``, and in Courier ``%`` as ``&`` and ``f`` as ``£``: ``mIU/mL`` comes out
+``mlU/mL``, ``fL`` comes out ``fl``. A word that is not a known unit, but would be one were its confusable characters
 read the other way, is replaced by that unit. A word with a character that no ordinary word
-has (a slash, a bracket, a bar) and a letter is a unit read with one character more, fewer or
+has (a slash, a bracket, a bar, ``£``) and a letter is a unit read with one character more, fewer or
 different (``mo/L``, ``/hpft``, ``[pf``): it is replaced by the one unit that is one edit away,
 confusions aside. Values are never touched (a word with no letter and no slash is left alone),
 and a word that matches several units, or none, stays as read.
