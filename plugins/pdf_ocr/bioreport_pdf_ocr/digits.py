@@ -1,20 +1,24 @@
 """A second reading of numbers, each alone and with only the characters numbers are made of.
 
-Read with the rest of the page, Tesseract's language model loses a decimal point between two
-digits ("4.6" read "46"), reads a thin ``1`` as ``4``, a point as a colon, and the thin digits
-of a typewriter font as letters ("9.7" read "OT"). So each word that reads as a number, and
-each short word Tesseract is unsure of, is read again from its own box in the page image, as a
-single line whose only allowed characters are digits, ``.``, ``,``, ``<``, ``>`` and ``-``:
-once as scanned and once with its strokes a pixel thicker, the reading Tesseract is surer of
-kept. With no word around it to predict, the point comes back. The second reading replaces the
-first only when it is a number, Tesseract is confident of it, and it does not drop a decimal
-point or comma the first reading saw; otherwise the first stands.
+Read with the rest of the page, Tesseract's language model loses a decimal point between two digits
+("4.6" read "46"), reads a thin ``1`` as ``4``, a point as a colon, and the thin digits of a
+typewriter font as letters ("9.7" read "OT"). So each word that reads as a number, and each short
+word Tesseract is unsure of, is read again from its own box in the page image, as a single line
+whose only allowed characters are digits, ``.``, ``,``, ``<``, ``>`` and ``-``: once as scanned and
+once with its strokes a pixel thicker, the reading Tesseract is surer of kept. With no word around
+it to predict, the point comes back. The second reading replaces the first only when it is a
+number, Tesseract is confident of it, and it does not drop a decimal point or comma the first
+reading saw; otherwise the first stands. A value Tesseract cut into words ("13 37,", "alike 6)") is
+read again whole: a table cell of a few characters, with a digit and a word Tesseract is unsure of,
+is read again from the cell's box, the same way.
 """
 
 import re
 
 import tesserocr  # type: ignore[import-untyped]
 from PIL import Image, ImageFilter
+
+from bioreport_pdf_ocr.lines import Cell
 
 #: A word that reads as a number, a bound (``<5.7``) or a number with its decimal point read as
 #: a colon ("4:6"): these are read again.
@@ -59,6 +63,23 @@ class DigitReader:
         if sure >= MIN_CONFIDENCE and NUMBER.fullmatch(again) and keeps_points:
             return again
         return text
+
+    def reread_cell(self, cell: Cell, page: Image.Image) -> str | None:
+        """The second reading of a cell of several words that may be one value cut apart,
+        or ``None`` (the cell's words stand)."""
+        characters = sum(len(word.text) for word in cell)
+        unsure = any(word.confidence < UNSURE for word in cell)
+        digit = any(ch.isdigit() for word in cell for ch in word.text)
+        if len(cell) < 2 or characters > SHORT + 2 or not (unsure and digit):
+            return None
+        box = (
+            min(word.left for word in cell),
+            min(word.top for word in cell),
+            max(word.right for word in cell),
+            max(word.bottom for word in cell),
+        )
+        again, sure = self._read(tuple(round(edge) for edge in box), page)  # type: ignore[arg-type]
+        return again if sure >= MIN_CONFIDENCE and NUMBER.fullmatch(again) else None
 
     def _read(self, box: tuple[int, int, int, int], page: Image.Image) -> tuple[str, int]:
         """The surer of the two readings of ``box``, and Tesseract's confidence in it."""

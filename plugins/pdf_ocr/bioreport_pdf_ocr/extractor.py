@@ -33,7 +33,7 @@ from bioreport_engine import (
     require_pdf,
 )
 from bioreport_pdf_ocr.digits import DigitReader
-from bioreport_pdf_ocr.lines import Word, estimate_skew, page_lines
+from bioreport_pdf_ocr.lines import Word, estimate_skew, line_text, page_cells
 from bioreport_pdf_ocr.rules import remove_rules
 from bioreport_pdf_ocr.settings import OcrSettings, check
 from bioreport_pdf_ocr.units import correct_unit, split_flag_from_unit
@@ -108,13 +108,17 @@ class OcrExtractor:
         try:
             self.api.Recognize()
             words = [
-                Word(_read_back(self.digits.reread(text, confidence, box, image)), *box)
+                Word(_read_back(self.digits.reread(text, confidence, box, image)), *box, confidence)
                 for text, confidence, box in _words(self.api)
             ]
             skew = estimate_skew(_baselines(self.api))
         finally:
             self.api.Clear()
-        return "\n".join(page_lines(words, skew))
+        lines = (
+            line_text(self.digits.reread_cell(cell, image) or cell for cell in cells)
+            for cells in page_cells(words, skew)
+        )
+        return "\n".join(lines)
 
 
 def _open(pdf: bytes, limits: ExtractionLimits) -> pypdfium2.PdfDocument:

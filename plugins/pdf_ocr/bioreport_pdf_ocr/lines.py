@@ -26,13 +26,15 @@ MAX_SKEW_DEGREES = 5.0
 
 @dataclass(frozen=True)
 class Word:
-    """One recognised word and its box, in image pixels (y grows downwards)."""
+    """One recognised word and its box, in image pixels (y grows downwards), and how sure the
+    engine is of it (0-100)."""
 
     text: str
     left: float
     top: float
     right: float
     bottom: float
+    confidence: float = 100.0
 
     @property
     def height(self) -> float:
@@ -43,9 +45,23 @@ class Word:
         return (self.left + self.right) / 2
 
 
+#: A table cell: the words of a line between two column gaps, left to right.
+Cell = list[Word]
+
+
 def page_lines(words: Iterable[Word], skew: float = 0.0) -> list[str]:
     """The page's text lines, top to bottom. ``skew``: the slope of the text lines (dy/dx,
     from :func:`estimate_skew`), taken out before words are grouped."""
+    return [line_text(cells) for cells in page_cells(words, skew)]
+
+
+def line_text(cells: Iterable[Cell | str]) -> str:
+    """A line's cells (or their texts) two spaces apart, so structurers still see columns."""
+    return "  ".join(cell if isinstance(cell, str) else cell_text(cell) for cell in cells)
+
+
+def page_cells(words: Iterable[Word], skew: float = 0.0) -> list[list[Cell]]:
+    """The page's lines, top to bottom, each cut into its cells at its column gaps."""
     placed = [(_deskewed_top(word, skew), word) for word in words if word.text.strip()]
     placed.sort(key=lambda item: (item[0], item[1].left))
     lines: list[list[tuple[float, Word]]] = []
@@ -55,7 +71,7 @@ def page_lines(words: Iterable[Word], skew: float = 0.0) -> list[str]:
             lines.append([(top, word)])
         else:
             line.append((top, word))
-    return [_join([word for _, word in line]) for line in lines]
+    return [_cells([word for _, word in line]) for line in lines]
 
 
 def estimate_skew(baselines: Iterable[tuple[float, float, float, float]]) -> float:
@@ -89,15 +105,24 @@ def _line_for(
     return None
 
 
-def _join(words: list[Word]) -> str:
+def _cells(words: list[Word]) -> list[Cell]:
     words.sort(key=lambda word: word.left)
     height = statistics.median(word.height for word in words)
     column_gap = max(COLUMN_GAP * height, COLUMN_GAP_CHARACTERS * _character_width(words))
-    text = words[0].text
+    cells = [[words[0]]]
     for previous, word in zip(words, words[1:], strict=False):
         if word.left - previous.right > column_gap:
-            text += "  " + word.text
-        elif _splits_an_address(previous.text, word.text):
+            cells.append([word])
+        else:
+            cells[-1].append(word)
+    return cells
+
+
+def cell_text(cell: Cell) -> str:
+    """The cell's words one space apart; an e-mail address cut at its ``@`` joined again."""
+    text = cell[0].text
+    for previous, word in zip(cell, cell[1:], strict=False):
+        if _splits_an_address(previous.text, word.text):
             text += word.text
         else:  # within a cell a lone bar is the letter I ("Troponin I"), not a table rule
             text += " " + ("I" if word.text == "|" else word.text)

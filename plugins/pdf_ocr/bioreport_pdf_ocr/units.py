@@ -1,14 +1,15 @@
 """Units of measure read back from OCR's usual confusions.
 
-In the sans-serif fonts of lab reports Tesseract cannot tell ``I`` from ``l``, ``1``, ``|`` or
-a bracket, nor a small ``l`` from ``L``; it reads the small caret of ``10^3/uL`` as a ``4`` and
-``h`` as ``n``, and in Courier ``%`` as ``&`` and ``f`` as ``£``: ``mIU/mL`` comes out
-``mlU/mL``, ``fL`` comes out ``fl``. A word that is not a known unit, but would be one were its confusable characters
-read the other way, is replaced by that unit. A word with a character that no ordinary word
-has (a slash, a bracket, a bar, ``£``) and a letter is a unit read with one character more, fewer or
-different (``mo/L``, ``/hpft``, ``[pf``): it is replaced by the one unit that is one edit away,
-confusions aside. Values are never touched (a word with no letter and no slash is left alone),
-and a word that matches several units, or none, stays as read.
+In the sans-serif fonts of lab reports Tesseract cannot tell ``I`` from ``l``, ``1``, ``|`` or a
+bracket (or, in Times, ``T``), nor a small ``l`` from ``L``; it reads the small caret of
+``10^3/uL`` as a ``4`` and ``h`` as ``n``, and in Courier ``%`` as ``&`` and ``f`` as ``£``:
+``mIU/mL`` comes out ``mlU/mL``, ``fL`` comes out ``fl``. A word that is not a known unit, but
+would be one were its confusable characters read the other way, is replaced by that unit. A word
+with a character that no ordinary word has (a slash, a bracket, a bar, ``£``) and a letter is a
+unit read with one character more, fewer or different (``mo/L``, ``/hpft``, ``[pf``): it is
+replaced by the one unit that is one edit away, confusions aside. Values are never touched (a word
+with no letter and no slash is left alone), and a word that matches several units, or none, stays
+as read.
 """
 
 import re
@@ -67,7 +68,7 @@ UNITS = (
 #: capital has the same shape (``Pg``, ``Sec``) are compared in lower case.
 _CONFUSABLE = str.maketrans(
     {"l": "I", "1": "I", "|": "I", "i": "I", "!": "I", "[": "I", "]": "I", "\\": "I"}
-    | {"L": "I", "4": "^", "n": "h", "0": "o", "£": "f", "&": "%"}
+    | {"L": "I", "T": "I", "4": "^", "n": "h", "0": "o", "£": "f", "&": "%"}
     | {upper: upper.lower() for upper in "CKOPSUVWXZ"}
 )
 _ALL_UNITS = frozenset({*UNITS, *(unit.upper() for unit in UNITS)})

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from bioreport_pdf_ocr.digits import DigitReader
+from bioreport_pdf_ocr.lines import Word
 from bioreport_pdf_ocr.settings import OcrSettings
 from PIL import Image, ImageDraw, ImageFont
 
@@ -50,3 +51,28 @@ def test_a_value_with_a_fused_flag_keeps_its_flag(reader: DigitReader) -> None:
 def test_a_decimal_point_the_first_reading_saw_is_never_dropped(reader: DigitReader) -> None:
     page, box = _word("45")
     assert reader.reread("4.5", 90, box, page) == "4.5"
+
+
+def _cut(text: str, confidence: float) -> tuple[Image.Image, list[Word]]:
+    """``text`` drawn, and read as two words that cut its box in half."""
+    page, (left, top, right, bottom) = _word(text)
+    middle = (left + right) // 2
+    halves = [(left, middle), (middle, right)]
+    cut = (text[: len(text) // 2], text[len(text) // 2 :] + ",")
+    words = zip(cut, halves, strict=True)
+    return page, [Word(t, a, top, b, bottom, confidence) for t, (a, b) in words]
+
+
+def test_a_value_cut_into_two_unsure_words_is_read_again_whole(reader: DigitReader) -> None:
+    page, cell = _cut("137", confidence=34)
+    assert reader.reread_cell(cell, page) == "137"
+
+
+def test_a_cell_of_sure_words_or_without_a_digit_is_left_to_its_words(
+    reader: DigitReader,
+) -> None:
+    page, cell = _cut("137", confidence=95)
+    assert reader.reread_cell(cell, page) is None
+    page, cell = _cut("None Seen", confidence=30)
+    assert reader.reread_cell(cell, page) is None
+    assert reader.reread_cell(cell[:1], page) is None  # one word: read again on its own

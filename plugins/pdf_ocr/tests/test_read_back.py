@@ -20,6 +20,8 @@ from bioreport_pdf_ocr.words import correct_word
         ("mg/dl", "mg/dL"),
         ("&", "%"),  # Courier's percent sign
         ("£L", "fL"),
+        ("TU/mL", "IU/mL"),  # Times' serifed I
+        ("TITER", "TITER"),
         # one edit away, in a word with a character ordinary words lack
         ("[U/mL", "IU/mL"),
         ("/\\pf", "/lpf"),
