@@ -73,12 +73,12 @@ class DigitReader:
         if len(cell) < 2 or characters > SHORT + 2 or not (unsure and digit):
             return None
         box = (
-            min(word.left for word in cell),
-            min(word.top for word in cell),
-            max(word.right for word in cell),
-            max(word.bottom for word in cell),
+            round(min(word.left for word in cell)),
+            round(min(word.top for word in cell)),
+            round(max(word.right for word in cell)),
+            round(max(word.bottom for word in cell)),
         )
-        again, sure = self._read(tuple(round(edge) for edge in box), page)  # type: ignore[arg-type]
+        again, sure = self._read(box, page)
         return again if sure >= MIN_CONFIDENCE and NUMBER.fullmatch(again) else None
 
     def _read(self, box: tuple[int, int, int, int], page: Image.Image) -> tuple[str, int]:

@@ -10,7 +10,8 @@ had parted the blocks were gone; lines are rebuilt from the word boxes anyway. T
 and short words Tesseract is unsure of, are read again alone (:mod:`bioreport_pdf_ocr.digits`),
 and units and lab words are read back from Tesseract's confusions
 (:mod:`bioreport_pdf_ocr.units`, :mod:`bioreport_pdf_ocr.words`). Every choice was measured
-on tuning layouts only (plugin README)."""
+on tuning layouts only (plugin README).
+"""
 
 import ctypes
 import math
