@@ -27,30 +27,22 @@ def _word(text: str) -> tuple[Image.Image, tuple[int, int, int, int]]:
     return page, (int(left), int(top), int(right), int(bottom))
 
 
-def test_a_lost_decimal_point_comes_back(reader: DigitReader) -> None:
-    page, box = _word("12.5")
-    assert reader.reread("125", 90, box, page) == "12.5"
-
-
-def test_an_unsure_short_word_that_is_a_number_is_read_as_one(reader: DigitReader) -> None:
-    page, box = _word("9.7")
-    assert reader.reread("OT", 40, box, page) == "9.7"
-
-
-def test_a_sure_or_long_word_is_not_read_again(reader: DigitReader) -> None:
-    page, box = _word("9.7")
-    assert reader.reread("OT", 95, box, page) == "OT"
-    assert reader.reread("Glucose", 10, box, page) == "Glucose"
-
-
-def test_a_value_with_a_fused_flag_keeps_its_flag(reader: DigitReader) -> None:
-    page, box = _word("3.2L")
-    assert reader.reread("3.2L", 40, box, page) == "3.2L"
-
-
-def test_a_decimal_point_the_first_reading_saw_is_never_dropped(reader: DigitReader) -> None:
-    page, box = _word("45")
-    assert reader.reread("4.5", 90, box, page) == "4.5"
+@pytest.mark.parametrize(
+    ("drawn", "read", "confidence", "kept"),
+    [
+        pytest.param("12.5", "125", 90, "12.5", id="a lost decimal point comes back"),
+        pytest.param("9.7", "OT", 40, "9.7", id="an unsure short word that is a number"),
+        pytest.param("9.7", "OT", 95, "OT", id="a sure word is not read again"),
+        pytest.param("9.7", "Glucose", 10, "Glucose", id="a long word is not read again"),
+        pytest.param("3.2L", "3.2L", 40, "3.2L", id="a fused flag does not become a digit"),
+        pytest.param("45", "4.5", 90, "4.5", id="a point the first reading saw stays"),
+    ],
+)
+def test_a_word_is_read_again_alone_as_a_number(
+    reader: DigitReader, drawn: str, read: str, confidence: float, kept: str
+) -> None:
+    page, box = _word(drawn)
+    assert reader.reread(read, confidence, box, page) == kept
 
 
 def _cut(text: str, confidence: float) -> tuple[Image.Image, list[Word]]:
