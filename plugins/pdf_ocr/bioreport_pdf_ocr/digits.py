@@ -19,12 +19,11 @@ import tesserocr  # type: ignore[import-untyped]
 from PIL import Image, ImageFilter
 
 from bioreport_pdf_ocr.lines import Cell
+from bioreport_pdf_ocr.words import FUSED_FLAG
 
 #: A word that reads as a number, a bound (``<5.7``) or a number with its decimal point read as
 #: a colon ("4:6"): these are read again.
 NUMBER = re.compile(r"[<>]?\d+(?:[.,:]\d+)*")
-#: A value with its flag fused to it ("3.2L"): not read again, the flag would become a digit.
-FLAGGED = re.compile(r"[<>]?\d+(?:[.,]\d+)*[HL]")
 #: The characters the second reading may use.
 NUMBER_CHARACTERS = "0123456789.,<>-"
 #: A word that is not a number is read again if it is this short and Tesseract's confidence
@@ -54,9 +53,10 @@ class DigitReader:
         self, text: str, confidence: float, box: tuple[int, int, int, int], page: Image.Image
     ) -> str:
         """``text``, the word read within its page with ``confidence``, or its second reading
-        from ``box`` of ``page``."""
+        from ``box`` of ``page``. A value with its flag fused to it ("3.2L") is not read again:
+        the flag would become a digit."""
         number = NUMBER.fullmatch(text) is not None
-        if not number and (len(text) > SHORT or confidence >= UNSURE or FLAGGED.fullmatch(text)):
+        if not number and (len(text) > SHORT or confidence >= UNSURE or FUSED_FLAG.fullmatch(text)):
             return text
         again, sure = self._read(box, page)
         keeps_points = not number or _separators(again) >= _separators(text)
